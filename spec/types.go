@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 )
@@ -58,6 +59,10 @@ type Desired struct {
 	DisabledServices []string
 	// Warnings name compose keys this engine cannot honour, with file and path.
 	Warnings []string
+
+	// Compose is the compose-go project Desired was built from (for the CLI's `config`
+	// command and ServiceHash); nil when Desired was made by hand. Read-only.
+	Compose *types.Project `json:"-"`
 }
 
 // Network is a network the project uses.
