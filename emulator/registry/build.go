@@ -1,0 +1,196 @@
+package registry
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// digestOf is "sha256:" + the hex sha256 of parts joined by NUL bytes.
+func digestOf(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// numberOf derives a deterministic uint64 from parts.
+func numberOf(parts ...string) uint64 {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// build makes the Image of variant v of r, pulled as ref. key names the
+// variant in derived digests; manifest, when set, is the manifest digest to
+// report (a pull by an unlisted digest reports the digest it asked for).
+func (r *repo) build(v variant, key string, ref Reference, manifest string) Image {
+	name := r.ref.Name()
+	var weights []int64
+	var total int64
+	for _, h := range r.history {
+		if h.EmptyLayer {
+			continue
+		}
+		w := h.Weight
+		if w == 0 {
+			w = 1
+		}
+		weights = append(weights, w)
+		total += w
+	}
+	layers := make([]Layer, len(weights))
+	var used int64
+	for i, w := range weights {
+		size := v.size * w / total
+		if i == len(weights)-1 {
+			size = v.size - used
+		}
+		used += size
+		layers[i] = Layer{
+			Digest:         digestOf("blob", name, key, strconv.Itoa(i)),
+			DiffID:         digestOf("diff", name, key, strconv.Itoa(i)),
+			Size:           size,
+			CompressedSize: compressed(size),
+		}
+	}
+	history := make([]HistoryEntry, len(r.history))
+	li := 0
+	for i, h := range r.history {
+		created := v.created
+		if i == 0 {
+			created = v.created.Add(-72 * time.Hour)
+		}
+		e := HistoryEntry{Created: created, CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer}
+		if !h.EmptyLayer {
+			e.Size = layers[li].Size
+			li++
+		}
+		history[i] = e
+	}
+	img := Image{
+		Config:       cloneConfig(v.config),
+		Size:         v.size,
+		Architecture: r.arch,
+		Os:           r.os,
+		Author:       r.author,
+		Created:      v.created,
+		Layers:       layers,
+		History:      history,
+	}
+	img.ID = contentID(img)
+	img.ManifestDigest = manifest
+	if img.ManifestDigest == "" {
+		parts := []string{"manifest", img.ID}
+		for _, l := range layers {
+			parts = append(parts, l.Digest)
+		}
+		img.ManifestDigest = digestOf(parts...)
+	}
+	if ref.Tag() != "" {
+		img.RepoTags = []string{ref.Familiar()}
+	} else {
+		img.RepoTags = []string{}
+	}
+	img.RepoDigests = []string{ref.FamiliarName() + "@" + img.ManifestDigest}
+	return img
+}
+
+// contentID is the image id: the digest of the image's content, like a real
+// image id is the digest of its config blob.
+func contentID(img Image) string {
+	type hist struct {
+		Created    time.Time `json:"created"`
+		CreatedBy  string    `json:"created_by"`
+		Comment    string    `json:"comment,omitempty"`
+		EmptyLayer bool      `json:"empty_layer,omitempty"`
+	}
+	doc := struct {
+		Architecture string                          `json:"architecture"`
+		Os           string                          `json:"os"`
+		Author       string                          `json:"author,omitempty"`
+		Created      time.Time                       `json:"created"`
+		Config       dockerspec.DockerOCIImageConfig `json:"config"`
+		RootFS       ocispec.RootFS                  `json:"rootfs"`
+		History      []hist                          `json:"history"`
+	}{img.Architecture, img.Os, img.Author, img.Created, img.Config, ocispec.RootFS{Type: "layers"}, nil}
+	for _, l := range img.Layers {
+		doc.RootFS.DiffIDs = append(doc.RootFS.DiffIDs, digest.Digest(l.DiffID))
+	}
+	for _, h := range img.History {
+		doc.History = append(doc.History, hist{h.Created, h.CreatedBy, h.Comment, h.EmptyLayer})
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		// The document holds only strings, maps and times: Marshal cannot fail.
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// derived makes the image of a tag or digest of r that the catalog does not
+// list: the newest variant's config, with size, date and ids derived from ref.
+func (r *repo) derived(ref Reference) Image {
+	base := r.variants[0]
+	key := ref.TagOrDigest()
+	n := numberOf("derived", ref.String())
+	v := variant{
+		tags:    []string{key},
+		created: base.created.Add(-time.Duration(n%365) * 24 * time.Hour),
+		size:    base.size - base.size/10 + int64((n>>16)%uint64(base.size/5+1)),
+		config:  base.config,
+	}
+	return r.build(v, key, ref, ref.Digest())
+}
+
+// syntheticEpoch anchors the creation dates of synthetic images.
+var syntheticEpoch = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// syntheticImage makes the image of a reference the catalog does not know: a
+// small application image on an Alpine base whose default command is
+// /usr/local/bin/app in /app. Every derived value (ids, size, date) depends
+// only on the canonical reference.
+func syntheticImage(ref Reference) Image {
+	n := numberOf("synthetic", ref.String())
+	cfg := dockerspec.DockerOCIImageConfig{ImageConfig: ocispec.ImageConfig{
+		Env:        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+		Cmd:        []string{"/usr/local/bin/app"},
+		WorkingDir: "/app",
+	}}
+	r := &repo{
+		ref:  ref,
+		arch: "amd64",
+		os:   "linux",
+		history: []historyFile{
+			{CreatedBy: "ADD alpine-minirootfs-3.21.3-x86_64.tar.gz / # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 2},
+			{CreatedBy: "CMD [\"/bin/sh\"]", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
+			{CreatedBy: "WORKDIR /app", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
+			{CreatedBy: "RUN /bin/sh -c apk add --no-cache ca-certificates tzdata # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 1},
+			{CreatedBy: "COPY app /usr/local/bin/app # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 5},
+			{CreatedBy: "CMD [\"/usr/local/bin/app\"]", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
+		},
+	}
+	v := variant{
+		created: syntheticEpoch.Add(-time.Duration(n%(365*24*3600)) * time.Second),
+		size:    8_000_000 + int64((n>>20)%120_000_000),
+		config:  cfg,
+	}
+	img := r.build(v, ref.TagOrDigest(), ref, ref.Digest())
+	img.Synthetic = true
+	return img
+}
+
+// compressed is the download size of a layer of size bytes.
+func compressed(size int64) int64 {
+	c := size * 2 / 5
+	if c < 32 {
+		c = 32
+	}
+	return c
+}

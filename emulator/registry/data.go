@@ -1,0 +1,285 @@
+package registry
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// catalogJSON is the built-in catalog; see catalog.json for its format.
+//
+//go:embed catalog.json
+var catalogJSON []byte
+
+// catalogFile is the on-disk shape of catalog.json.
+type catalogFile struct {
+	Comment      string     `json:"comment"`
+	Unknown      []string   `json:"unknown"`
+	Repositories []repoFile `json:"repositories"`
+}
+
+type repoFile struct {
+	Name         string        `json:"name"`
+	Architecture string        `json:"architecture"`
+	Os           string        `json:"os"`
+	Author       string        `json:"author"`
+	Config       configFile    `json:"config"`
+	History      []historyFile `json:"history"`
+	Variants     []variantFile `json:"variants"`
+}
+
+type configFile struct {
+	User         string            `json:"User"`
+	Env          []string          `json:"Env"`
+	Entrypoint   []string          `json:"Entrypoint"`
+	Cmd          []string          `json:"Cmd"`
+	WorkingDir   string            `json:"WorkingDir"`
+	ExposedPorts []string          `json:"ExposedPorts"`
+	Volumes      []string          `json:"Volumes"`
+	StopSignal   string            `json:"StopSignal"`
+	Labels       map[string]string `json:"Labels"`
+	Shell        []string          `json:"Shell"`
+	OnBuild      []string          `json:"OnBuild"`
+	Healthcheck  *healthFile       `json:"Healthcheck"`
+}
+
+type healthFile struct {
+	Test          []string `json:"Test"`
+	Interval      string   `json:"Interval"`
+	Timeout       string   `json:"Timeout"`
+	StartPeriod   string   `json:"StartPeriod"`
+	StartInterval string   `json:"StartInterval"`
+	Retries       int      `json:"Retries"`
+}
+
+type historyFile struct {
+	CreatedBy  string `json:"created_by"`
+	Comment    string `json:"comment"`
+	EmptyLayer bool   `json:"empty_layer"`
+	// Weight is the share of the image size this layer holds (non-empty layers only; default 1).
+	Weight int64 `json:"weight"`
+}
+
+type variantFile struct {
+	Tags    []string          `json:"tags"`
+	Created string            `json:"created"`
+	Size    int64             `json:"size"`
+	Env     []string          `json:"env"`
+	Cmd     []string          `json:"cmd"`
+	Labels  map[string]string `json:"labels"`
+}
+
+// repo is a parsed catalog repository.
+type repo struct {
+	ref      Reference // repository, tagged "latest" (only the name is used)
+	arch, os string
+	author   string
+	config   dockerspec.DockerOCIImageConfig
+	history  []historyFile
+	variants []variant
+}
+
+type variant struct {
+	tags    []string
+	created time.Time
+	size    int64
+	config  dockerspec.DockerOCIImageConfig
+}
+
+// parseCatalog validates and converts the data file. Every problem names the
+// repository and field.
+func parseCatalog(data []byte) (map[string]*repo, []Reference, error) {
+	var f catalogFile
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, nil, fmt.Errorf("registry catalog: %w", err)
+	}
+	repos := make(map[string]*repo, len(f.Repositories))
+	for i, rf := range f.Repositories {
+		r, err := parseRepo(rf)
+		if err != nil {
+			return nil, nil, fmt.Errorf("registry catalog: repositories[%d] (%s): %w", i, rf.Name, err)
+		}
+		if _, dup := repos[r.ref.Name()]; dup {
+			return nil, nil, fmt.Errorf("registry catalog: repositories[%d]: duplicate repository %s", i, rf.Name)
+		}
+		repos[r.ref.Name()] = r
+	}
+	var unknown []Reference
+	for i, u := range f.Unknown {
+		ref, err := ParseReference(u)
+		if err != nil {
+			return nil, nil, fmt.Errorf("registry catalog: unknown[%d] %q: %w", i, u, err)
+		}
+		unknown = append(unknown, ref)
+	}
+	return repos, unknown, nil
+}
+
+func parseRepo(rf repoFile) (*repo, error) {
+	ref, err := ParseReference(rf.Name)
+	if err != nil {
+		return nil, fmt.Errorf("name: %w", err)
+	}
+	if ref.Tag() != "latest" || strings.Contains(rf.Name, ":") {
+		return nil, fmt.Errorf("name: must be a repository without tag or digest")
+	}
+	cfg, err := rf.Config.toSpec()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	r := &repo{ref: ref, arch: or(rf.Architecture, "amd64"), os: or(rf.Os, "linux"), author: rf.Author, config: cfg, history: rf.History}
+	layers := 0
+	for j, h := range rf.History {
+		if h.CreatedBy == "" {
+			return nil, fmt.Errorf("history[%d]: created_by is empty", j)
+		}
+		if h.Weight < 0 {
+			return nil, fmt.Errorf("history[%d]: weight is negative", j)
+		}
+		if !h.EmptyLayer {
+			layers++
+		}
+	}
+	if layers == 0 {
+		return nil, fmt.Errorf("history: no layer")
+	}
+	if len(rf.Variants) == 0 {
+		return nil, fmt.Errorf("variants: none")
+	}
+	seen := map[string]bool{}
+	for j, vf := range rf.Variants {
+		if len(vf.Tags) == 0 {
+			return nil, fmt.Errorf("variants[%d]: no tags", j)
+		}
+		for _, t := range vf.Tags {
+			if _, err := WithTag(rf.Name, t); err != nil {
+				return nil, fmt.Errorf("variants[%d]: tag %q: %w", j, t, err)
+			}
+			if seen[t] {
+				return nil, fmt.Errorf("variants[%d]: tag %q listed twice", j, t)
+			}
+			seen[t] = true
+		}
+		created, err := time.Parse(time.RFC3339, vf.Created)
+		if err != nil {
+			return nil, fmt.Errorf("variants[%d]: created: %w", j, err)
+		}
+		if vf.Size <= 0 {
+			return nil, fmt.Errorf("variants[%d]: size must be positive", j)
+		}
+		vc := cloneConfig(cfg)
+		vc.Env = mergeEnv(vc.Env, vf.Env)
+		if vf.Cmd != nil {
+			vc.Cmd = cloneSlice(vf.Cmd)
+		}
+		for k, v := range vf.Labels {
+			if vc.Labels == nil {
+				vc.Labels = map[string]string{}
+			}
+			vc.Labels[k] = v
+		}
+		r.variants = append(r.variants, variant{tags: vf.Tags, created: created.UTC(), size: vf.Size, config: vc})
+	}
+	return r, nil
+}
+
+func (c configFile) toSpec() (dockerspec.DockerOCIImageConfig, error) {
+	out := dockerspec.DockerOCIImageConfig{
+		ImageConfig: ocispec.ImageConfig{
+			User:       c.User,
+			Env:        cloneSlice(c.Env),
+			Entrypoint: cloneSlice(c.Entrypoint),
+			Cmd:        cloneSlice(c.Cmd),
+			WorkingDir: c.WorkingDir,
+			StopSignal: c.StopSignal,
+		},
+	}
+	out.Shell = cloneSlice(c.Shell)
+	out.OnBuild = cloneSlice(c.OnBuild)
+	for _, e := range c.Env {
+		if !strings.Contains(e, "=") {
+			return out, fmt.Errorf("Env: %q is not KEY=value", e)
+		}
+	}
+	if len(c.ExposedPorts) > 0 {
+		out.ExposedPorts = map[string]struct{}{}
+		for _, p := range c.ExposedPorts {
+			if !strings.HasSuffix(p, "/tcp") && !strings.HasSuffix(p, "/udp") && !strings.HasSuffix(p, "/sctp") {
+				return out, fmt.Errorf("ExposedPorts: %q needs a /tcp, /udp or /sctp suffix", p)
+			}
+			out.ExposedPorts[p] = struct{}{}
+		}
+	}
+	if len(c.Volumes) > 0 {
+		out.Volumes = map[string]struct{}{}
+		for _, v := range c.Volumes {
+			if !strings.HasPrefix(v, "/") {
+				return out, fmt.Errorf("Volumes: %q is not an absolute path", v)
+			}
+			out.Volumes[v] = struct{}{}
+		}
+	}
+	if len(c.Labels) > 0 {
+		out.Labels = make(map[string]string, len(c.Labels))
+		for k, v := range c.Labels {
+			out.Labels[k] = v
+		}
+	}
+	if h := c.Healthcheck; h != nil {
+		hc := &dockerspec.HealthcheckConfig{Test: cloneSlice(h.Test), Retries: h.Retries}
+		for _, d := range []struct {
+			name string
+			in   string
+			out  *time.Duration
+		}{{"Interval", h.Interval, &hc.Interval}, {"Timeout", h.Timeout, &hc.Timeout}, {"StartPeriod", h.StartPeriod, &hc.StartPeriod}, {"StartInterval", h.StartInterval, &hc.StartInterval}} {
+			if d.in == "" {
+				continue
+			}
+			v, err := time.ParseDuration(d.in)
+			if err != nil {
+				return out, fmt.Errorf("Healthcheck.%s: %w", d.name, err)
+			}
+			*d.out = v
+		}
+		if len(hc.Test) == 0 {
+			return out, fmt.Errorf("Healthcheck.Test: empty")
+		}
+		out.Healthcheck = hc
+	}
+	return out, nil
+}
+
+// mergeEnv returns base with each KEY=value of over replacing the same KEY, or
+// appended when base lacks it.
+func mergeEnv(base, over []string) []string {
+	out := cloneSlice(base)
+	for _, kv := range over {
+		key, _, _ := strings.Cut(kv, "=")
+		replaced := false
+		for i, b := range out {
+			if k, _, _ := strings.Cut(b, "="); k == key {
+				out[i] = kv
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

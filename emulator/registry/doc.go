@@ -1,0 +1,31 @@
+// Package registry is the emulator's simulated image registry: reference
+// parsing with dockerd's normalisation, a built-in catalog of common images
+// (catalog.json, embedded) with their real configs, deterministic synthetic
+// images for any other well-formed reference, and dockerd's pull progress
+// stream.
+//
+// It owns no engine state: the engine (package emulator) records what was
+// pulled, tags, dangling images and containers; this package only answers
+// "what would the registry serve for this reference".
+//
+// Usage sketch (inside the engine's ImagePull):
+//
+//	ref, err := registry.ParseReference("nginx") // docker.io/library/nginx:latest
+//	if err != nil {
+//		return err // *InvalidReferenceError: cerrdefs.IsInvalidArgument
+//	}
+//	img, err := catalog.Resolve(ref) // catalog := registry.Default()
+//	if err != nil {
+//		return err // *PullAccessDeniedError / *ManifestUnknownError: cerrdefs.IsNotFound
+//	}
+//	stream := registry.PullProgress(img, ref) // or PullProgressUpToDate when already present
+//	inspect := img.InspectResponse()         // image.InspectResponse for ImageInspect
+//	history := img.HistoryResponse(img.RepoTags)
+//
+// Fault injection: catalog.Deny("user/private") makes every pull of the
+// repository fail with dockerd's "pull access denied" text; catalog.DenyTag
+// ("nginx:9.99") makes one reference fail with "manifest unknown".
+//
+// Determinism: Resolve depends only on the reference and the catalog data, so
+// every process computes the same ids and digests for the same reference.
+package registry
