@@ -112,6 +112,10 @@ type FieldChange struct {
 	// Secret values are already masked as "(sensitive value)".
 	Before string `json:"before"`
 	After  string `json:"after"`
+	// BeforeAbsent is set when the key was unset before (an added key); AfterAbsent
+	// when it is unset after (a removed key). The matching Before/After is then "".
+	BeforeAbsent bool `json:"before_absent,omitempty"`
+	AfterAbsent  bool `json:"after_absent,omitempty"`
 }
 
 // Wait is the payload of a wait action.
@@ -128,9 +132,9 @@ type Wait struct {
 // IDs (the slice is in topological order); exactly the payload fields its Type needs
 // are set. Reason is for humans and never drives execution.
 type Action struct {
-	ID        int
-	Type      ActionType
-	Kind      Kind
+	ID   int
+	Type ActionType
+	Kind Kind
 	// Resource is the engine name of the resource acted on (container, network,
 	// volume name or image reference); for waits, the service name.
 	Resource string
@@ -162,7 +166,11 @@ type Action struct {
 	// with the container.
 	Force         bool
 	RemoveVolumes bool
-	Wait          *Wait // WaitHealthy, WaitCompleted, WaitRunning
+	// Refresh is set on PullImage/BuildImage when the reference already exists
+	// locally (policy always/build): the action refreshes it and counts as a change,
+	// not an addition. Output only.
+	Refresh bool
+	Wait    *Wait // WaitHealthy, WaitCompleted, WaitRunning
 }
 
 // Plan is the DAG of actions that takes Observed to Desired.
