@@ -83,6 +83,9 @@ func checkProject(p *types.Project, _ []string) []Problem {
 			if _, disabled := p.DisabledServices[dep]; disabled && !s.DependsOn[dep].Required {
 				continue
 			}
+			if impliedBy(s, dep) {
+				continue // reported at network_mode, ipc or pid
+			}
 			add(at+".depends_on."+dep, "depends on undefined service %q", dep)
 		}
 		for i, v := range s.Volumes {
@@ -339,4 +342,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// impliedBy reports whether dep is a depends_on entry compose-go added for a
+// "service:<dep>" network_mode, ipc or pid.
+func impliedBy(s types.ServiceConfig, dep string) bool {
+	ref := types.ServicePrefix + dep
+	return s.NetworkMode == ref || s.Ipc == ref || s.Pid == ref
 }

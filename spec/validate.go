@@ -24,6 +24,9 @@ type Problem struct {
 	// Line and Column locate the problem in File, 1-based, when known (0 otherwise).
 	Line, Column int
 	Message      string
+
+	// at, when set, is a more precise path than Path to locate the problem by.
+	at string
 }
 
 // String is "file:line:column: path: message", omitting unknown parts.
@@ -88,6 +91,10 @@ var (
 	reService    = regexp.MustCompile(`^service "?([^" ]+)"? `)
 	reDotted     = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*): (.*)$`)
 	reNonString  = regexp.MustCompile(`non-string key (?:in|at) (\S+?)(?:: (.*))?$`)
+	reMust       = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*) (must .*)$`)
+	reDecodePath = regexp.MustCompile(`'([^']+)' (.*)$`)
+	reBracketKey = regexp.MustCompile(`\[([^\]\d][^\]]*)\]`)
+	reNumSeg     = regexp.MustCompile(`\.(\d+)(\.|$)`)
 	reFileBad    = regexp.MustCompile(`compose file "([^"]+)".* is invalid: (.*)$`)
 	reParseFail  = regexp.MustCompile(`failed to (?:parse|read) ([^:]+): (.*)$`)
 )
@@ -124,7 +131,7 @@ func splitJoined(msg string) []string {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		if len(out) > 0 && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
+		if len(out) > 0 && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || strings.HasSuffix(out[len(out)-1], ":")) {
 			out[len(out)-1] += " " + strings.TrimSpace(l)
 			continue
 		}
@@ -166,19 +173,49 @@ func problemFromText(msg string) Problem {
 	case reInterp.MatchString(msg):
 		m := reInterp.FindStringSubmatch(msg)
 		p.Path, p.Message = m[1], "interpolation: "+m[2]
+	case strings.Contains(msg, "non-string key at top level: "):
+		_, key, _ := strings.Cut(msg, "non-string key at top level: ")
+		p.Path, p.at = key, key
 	case reNonString.MatchString(msg):
 		m := reNonString.FindStringSubmatch(msg)
 		p.Path = strings.TrimSuffix(m[1], ":")
 		if p.Path == "top" {
 			p.Path = ""
 		}
+		p.at = joinPath(p.Path, m[2])
+	case reMust.MatchString(msg):
+		m := reMust.FindStringSubmatch(msg)
+		p.Path, p.Message = m[1], m[2]
+	case reDecodePath.MatchString(msg):
+		m := reDecodePath.FindStringSubmatch(msg)
+		// mapstructure's services[web].ports[0] -> services.web.ports[0]
+		p.Path, p.Message = reBracketKey.ReplaceAllString(m[1], ".$1"), m[2]
+	case strings.Contains(msg, `invalid mount config for type "bind"`):
+		p.at = "bind-without-source"
 	case reDotted.MatchString(msg):
 		m := reDotted.FindStringSubmatch(msg)
 		p.Path, p.Message = m[1], m[2]
 	case reService.MatchString(msg):
 		p.Path = "services." + reService.FindStringSubmatch(msg)[1]
 	}
+	p.Path = normPath(p.Path)
 	return p
+}
+
+// normPath writes schema-style paths ("volumes.0", "devices.[]") as ours ("volumes[0]").
+func normPath(p string) string {
+	p = strings.ReplaceAll(p, ".[]", "")
+	for reNumSeg.MatchString(p) {
+		p = reNumSeg.ReplaceAllString(p, "[$1]$2")
+	}
+	return p
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
 }
 
 // locator finds where a dotted path is written in the compose files, parsing them only
@@ -190,7 +227,13 @@ type locator struct {
 	errs   []error
 }
 
-func newLocator(files []string) *locator { return &locator{files: files} }
+func newLocator(files []string) *locator {
+	abs, err := absAll(files)
+	if err != nil {
+		abs = files
+	}
+	return &locator{files: abs}
+}
 
 func (l *locator) parse() {
 	if l.parsed {
@@ -236,11 +279,24 @@ func (l *locator) yamlErrorFile(line int) string {
 // fill sets p's file, line and column from the deepest match of p.Path among the files
 // (the first file on a tie), unless p already has a file and position.
 func (l *locator) fill(p *Problem) {
+	if p.File != "" {
+		if a, err := absAll([]string{p.File}); err == nil {
+			p.File = a[0]
+		}
+	}
 	if p.Line > 0 || len(l.files) == 0 {
 		return
 	}
 	l.parse()
-	segs := splitPath(p.Path)
+	if p.at == "bind-without-source" {
+		l.fillBindWithoutSource(p)
+		return
+	}
+	path := p.Path
+	if p.at != "" {
+		path = p.at
+	}
+	segs := splitPath(path)
 	best, bestDepth := -1, -1
 	var bestNode *yaml.Node
 	for i, doc := range l.docs {
@@ -305,4 +361,66 @@ func lookup(doc *yaml.Node, segs []string) (*yaml.Node, int) {
 		depth++
 	}
 	return at, depth
+}
+
+// fillBindWithoutSource locates compose-go's path-less "bind mount without source" error:
+// the first bind volume with no source in services.*.volumes.
+func (l *locator) fillBindWithoutSource(p *Problem) {
+	for i, doc := range l.docs {
+		if l.errs[i] != nil {
+			continue
+		}
+		services, _ := lookup(doc, []string{"services"})
+		if services == nil {
+			continue
+		}
+		root := doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+			root = root.Content[0]
+		}
+		for _, svc := range mappingPairs(valueOf(root, "services")) {
+			vols := valueOf(svc[1], "volumes")
+			if vols == nil || vols.Kind != yaml.SequenceNode {
+				continue
+			}
+			for j, v := range vols.Content {
+				if v.Kind == yaml.MappingNode && scalar(valueOf(v, "type")) == "bind" && scalar(valueOf(v, "source")) == "" {
+					p.File = l.files[i]
+					p.Path = fmt.Sprintf("services.%s.volumes[%d].source", svc[0].Value, j)
+					p.Line, p.Column = v.Line, v.Column
+					return
+				}
+			}
+		}
+	}
+}
+
+func valueOf(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func mappingPairs(n *yaml.Node) [][2]*yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	return out
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
 }
