@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/reconciler/reconciler/planner"
+	"github.com/reconciler/reconciler/reconciler"
+	"github.com/reconciler/reconciler/spec"
+)
+
+// upOptions are up's flags.
+type upOptions struct {
+	removeOrphans bool
+	forceRecreate bool
+	noRecreate    bool
+	noStart       bool
+	pull          string
+	wait          bool
+	waitTimeout   time.Duration
+	dryRun        bool
+	detach        bool
+	parallel      int
+
+	// watch mode (issue 6)
+	watch       bool
+	resync      time.Duration
+	poll        time.Duration
+	metricsAddr string
+	downOnExit  bool
+}
+
+func newUpCmd(a *app) *cobra.Command {
+	var o upOptions
+	cmd := &cobra.Command{
+		Use:   "up [SERVICE...]",
+		Short: "Plan and apply: make the engine match the project",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.watch {
+				return a.runWatch(cmd, o, args)
+			}
+			return a.runUp(cmd, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.removeOrphans, "remove-orphans", false, "Remove containers of services not in the project")
+	f.BoolVar(&o.forceRecreate, "force-recreate", false, "Recreate containers even if their configuration is unchanged")
+	f.BoolVar(&o.noRecreate, "no-recreate", false, "Never recreate existing containers")
+	f.BoolVar(&o.noStart, "no-start", false, "Create but do not start containers")
+	f.StringVar(&o.pull, "pull", "", "Pull images: always, missing or never (default: each service's pull_policy)")
+	f.BoolVar(&o.wait, "wait", false, "Wait for services to be running or healthy")
+	f.DurationVar(&o.waitTimeout, "wait-timeout", 0, "Bound on each wait (e.g. 60s); 0 means none")
+	f.BoolVar(&o.dryRun, "dry-run", false, "Print the plan and apply nothing")
+	f.BoolVarP(&o.detach, "detach", "d", false, "Accepted for compose compatibility: up always returns once converged")
+	f.IntVar(&o.parallel, "parallel", 0, fmt.Sprintf("Maximum concurrent engine calls (default %d)", reconciler.DefaultParallel))
+	f.BoolVar(&o.watch, "watch", false, "Keep converging while files change or the engine drifts")
+	f.DurationVar(&o.resync, "resync", 30*time.Second, "Watch: periodic full pass interval")
+	f.DurationVar(&o.poll, "poll", 0, "Watch: poll files at this interval instead of inotify")
+	f.StringVar(&o.metricsAddr, "metrics-addr", "", "Watch: serve /metrics, /healthz, /readyz on this address")
+	f.BoolVar(&o.downOnExit, "down-on-exit", false, "Watch: tear the project down on Ctrl-C")
+	return cmd
+}
+
+// plannerOptions validates up's flags into planner.Options.
+func (o upOptions) plannerOptions(services []string) (planner.Options, error) {
+	po := planner.Options{RemoveOrphans: o.removeOrphans, NoStart: o.noStart, Wait: o.wait, Services: services}
+	switch {
+	case o.forceRecreate && o.noRecreate:
+		return po, usageErrorf("--force-recreate and --no-recreate are incompatible")
+	case o.forceRecreate:
+		po.Recreate = planner.RecreateForce
+	case o.noRecreate:
+		po.Recreate = planner.RecreateNever
+	}
+	switch p := spec.PullPolicy(o.pull); p {
+	case "":
+	case spec.PullAlways, spec.PullMissing, spec.PullNever:
+		po.Pull = p
+	default:
+		return po, usageErrorf("--pull %q: want always, missing or never", o.pull)
+	}
+	if o.parallel < 0 {
+		return po, usageErrorf("--parallel %d: must be positive", o.parallel)
+	}
+	return po, nil
+}
+
+func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
+	ctx := cmd.Context()
+	po, err := o.plannerOptions(services)
+	if err != nil {
+		return err
+	}
+	d, err := a.loadDesired(ctx)
+	if err != nil {
+		return err
+	}
+	a.printWarnings(d.Warnings)
+	return a.withEngine(ctx, func(c *engineConn) error {
+		unlock, err := c.lock()
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		obs, err := reconciler.Observe(ctx, c, d)
+		if err != nil {
+			return err
+		}
+		plan, err := planUp(d, obs, po)
+		if err != nil {
+			return err
+		}
+		a.printWarnings(plan.Warnings)
+		if o.dryRun {
+			return a.printPlan(plan)
+		}
+		counted := &countingEngine{Engine: c.Engine}
+		_, err = a.applyPlan(ctx, counted, plan, reconciler.ExecOptions{
+			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
+		})
+		a.debugf("engine write calls: %d", counted.writes.Load())
+		return err
+	})
+}
+
+// printWarnings prints each warning on its own stderr line.
+func (a *app) printWarnings(ws []string) {
+	for _, w := range ws {
+		fmt.Fprintln(a.stderr, "warning: "+w)
+	}
+}
+
+// debugf prints a line to stderr with --debug.
+func (a *app) debugf(format string, args ...any) {
+	if a.g.debug {
+		fmt.Fprintf(a.stderr, "debug: "+format+"\n", args...)
+	}
+}
