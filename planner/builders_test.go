@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -162,6 +163,11 @@ func (st *stack) desired() *spec.Desired {
 				spec.LabelProject: st.project, spec.LabelService: s.Name, spec.LabelContainerNumber: itoa(n),
 				spec.LabelOneoff: "False", spec.LabelConfigHash: s.ConfigHash, spec.LabelVersion: "test",
 			}
+			var deps []string
+			for _, dep := range s.DependsOn {
+				deps = append(deps, dep.Service+":"+dep.Condition+":"+fmt.Sprint(dep.Restart))
+			}
+			labels[spec.LabelDependsOn] = strings.Join(deps, ",")
 			if !b.noLabel {
 				labels[spec.LabelServiceConfig] = string(cfgJSON)
 			}

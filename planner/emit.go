@@ -111,9 +111,14 @@ func (b *builder) emitService(s *spec.Service) {
 		})
 		stops = append(stops, dep.stopNode)
 	}
-	var startDeps []int
-	if !b.opts.NoStart {
-		startDeps = b.startDeps(s)
+	// Wait nodes are added only when something of s is started.
+	var startDepsMemo []int
+	startDepsDone := false
+	startDeps := func() []int {
+		if !startDepsDone && !b.opts.NoStart {
+			startDepsMemo, startDepsDone = b.startDeps(s), true
+		}
+		return startDepsMemo
 	}
 	for _, cd := range sd.keep {
 		c := cd.c
@@ -144,7 +149,7 @@ func (b *builder) emitService(s *spec.Service) {
 			})
 			last = append(last, b.start(cd.want.Name, s.Name, group, "replaced", rename, startDeps))
 		case cd.start:
-			deps := append(slices.Clip(startDeps), b.connectNode[c.ID]...)
+			deps := append(slices.Clip(startDeps()), b.connectNode[c.ID]...)
 			deps = append(deps, cd.stopNode)
 			for _, v := range s.Volumes {
 				deps = append(deps, b.volNode[v])
@@ -187,13 +192,13 @@ func (b *builder) emitService(s *spec.Service) {
 }
 
 // start adds a StartContainer after node (unless NoStart) and returns the last node.
-func (b *builder) start(name, svc, group, reason string, node int, deps []int) int {
+func (b *builder) start(name, svc, group, reason string, node int, deps func() []int) int {
 	if b.opts.NoStart {
 		return node
 	}
 	return b.add(Action{
 		Type: StartContainer, Kind: KindContainer, Resource: name, Service: svc, Target: name,
-		Reason: reason, Group: group, DependsOn: append(slices.Clip(deps), node),
+		Reason: reason, Group: group, DependsOn: append(slices.Clip(deps()), node),
 	})
 }
 
