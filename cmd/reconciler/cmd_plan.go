@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -57,7 +56,7 @@ func (a *app) runPlan(cmd *cobra.Command, o planOptions, services []string) erro
 		if err != nil {
 			return err
 		}
-		plan, err = planUp(d, obs, po)
+		plan, err = planner.Up(d, obs, po)
 		return err
 	})
 	if err != nil {
@@ -65,7 +64,7 @@ func (a *app) runPlan(cmd *cobra.Command, o planOptions, services []string) erro
 	}
 	a.printWarnings(plan.Warnings)
 	if o.json {
-		b, err := json.MarshalIndent(plan, "", "  ")
+		b, err := plan.JSON()
 		if err != nil {
 			return fmt.Errorf("plan: encode json: %w", err)
 		}
@@ -73,7 +72,7 @@ func (a *app) runPlan(cmd *cobra.Command, o planOptions, services []string) erro
 	} else if err := a.printPlan(plan); err != nil {
 		return err
 	}
-	if o.detailedExitcode && len(plan.Actions) > 0 {
+	if o.detailedExitcode && !plan.IsEmpty() {
 		return &exitCodeError{code: exitPending}
 	}
 	return nil

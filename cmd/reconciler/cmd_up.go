@@ -108,7 +108,7 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 		if err != nil {
 			return err
 		}
-		plan, err := planUp(d, obs, po)
+		plan, err := planner.Up(d, obs, po)
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,11 @@ func (a *app) applyPlan(ctx context.Context, eng reconciler.ExecEngine, plan *pl
 	stop := pw.Start(ctx)
 	res, err := reconciler.Execute(ctx, eng, plan, opts)
 	stop()
-	if res != nil {
+	switch {
+	case res == nil:
+	case plan.IsEmpty() && err == nil:
+		pw.Summary(progress.Summary{NoChanges: true}) // only waits ran
+	default:
 		pw.Summary(summaryOf(res))
 	}
 	return res, err

@@ -14,9 +14,6 @@ var errNotLanded = errors.New("not available in this build yet")
 // The seams to packages still being built; each is replaced by a direct call
 // once its package lands.
 var (
-	planUp = func(d *spec.Desired, o planner.Observed, opts planner.Options) (*planner.Plan, error) {
-		return nil, errNotLanded
-	}
 	planDown = func(d *spec.Desired, o planner.Observed, opts planner.DownOptions) (*planner.Plan, error) {
 		return nil, errNotLanded
 	}
