@@ -65,7 +65,7 @@ func (a *app) runDown(cmd *cobra.Command, o downOptions) error {
 		if err != nil {
 			return err
 		}
-		plan, err := planDown(d, obs, opts)
+		plan, err := planner.Down(d, obs, opts)
 		if err != nil {
 			return err
 		}
