@@ -134,6 +134,8 @@ func (st *stack) desired() *spec.Desired {
 		keys := b.netKeys
 		if keys == nil {
 			keys = []string{"default"}
+		}
+		if slices.Contains(keys, "default") {
 			if !hasDefault {
 				hasDefault = true
 				st2 := &stack{project: st.project}

@@ -40,6 +40,11 @@ type containerDecision struct {
 	stopNode    int
 	// removeReason explains a removal (scale down, duplicate).
 	removeReason string
+	// nameOK: the observed name is the desired one for its number.
+	nameOK bool
+	// duplicate: removed because another container holds its number; removed
+	// before the service's creates and renames, which may reuse its name.
+	duplicate bool
 }
 
 // policyFor is the recreate policy of one service: Options.Recreate for targeted
@@ -73,6 +78,14 @@ func (b *builder) decideService(s *spec.Service) {
 			maxNum = cd.number
 		}
 		b.judge(s, cd, policy)
+		if cd.number > 0 && len(s.Containers) > 0 {
+			cd.want = b.specFor(s, cd.number)
+			cd.nameOK = c.Name == cd.want.Name
+			if !cd.nameOK && !cd.recreate && policy != RecreateNever {
+				cd.recreate = true
+				cd.reasons = append(cd.reasons, "name differs")
+			}
+		}
 		all = append(all, cd)
 	}
 	slices.SortFunc(all, func(x, y *containerDecision) int {
@@ -84,6 +97,12 @@ func (b *builder) decideService(s *spec.Service) {
 		}
 		if x.number != y.number {
 			return x.number - y.number
+		}
+		if x.nameOK != y.nameOK {
+			if x.nameOK {
+				return -1
+			}
+			return 1
 		}
 		if rx, ry := isRunning(x.c.State), isRunning(y.c.State); rx != ry {
 			if rx {
@@ -102,7 +121,7 @@ func (b *builder) decideService(s *spec.Service) {
 	var candidates []*containerDecision
 	for _, cd := range all {
 		if cd.number == 0 || byNum[cd.number] != nil {
-			cd.removeReason = "duplicate replica number"
+			cd.removeReason, cd.duplicate = "duplicate replica number", true
 			sd.remove = append(sd.remove, cd)
 			continue
 		}
@@ -116,11 +135,6 @@ func (b *builder) decideService(s *spec.Service) {
 			cd.removeReason = "scale down"
 			sd.remove = append(sd.remove, cd)
 			continue
-		}
-		cd.want = b.specFor(s, cd.number)
-		if cd.want != nil && cd.c.Name != cd.want.Name && policy != RecreateNever && !cd.recreate {
-			cd.recreate = true
-			cd.reasons = append(cd.reasons, "name differs")
 		}
 		if cd.recreate {
 			sd.recreated = true
@@ -141,6 +155,14 @@ func (b *builder) decideService(s *spec.Service) {
 // judge decides whether cd must be replaced under policy, and why.
 func (b *builder) judge(s *spec.Service, cd *containerDecision, policy RecreatePolicy) {
 	c := cd.c
+	// A confirmed volume re-creation removes the container whatever the policy.
+	for _, v := range c.Volumes {
+		if b.volRecreate[v] {
+			cd.recreate, cd.early = true, true
+			cd.reasons = append(cd.reasons, "volume "+v+" is re-created")
+			return
+		}
+	}
 	switch policy {
 	case RecreateNever:
 		return
@@ -148,13 +170,6 @@ func (b *builder) judge(s *spec.Service, cd *containerDecision, policy RecreateP
 		cd.recreate = true
 		cd.reasons = append(cd.reasons, "forced")
 		return
-	}
-	for _, v := range s.Volumes {
-		if b.volRecreate[v] && slices.Contains(c.Volumes, v) {
-			cd.recreate, cd.early = true, true
-			cd.reasons = append(cd.reasons, "volume "+v+" is re-created")
-			return
-		}
 	}
 	if c.State == "dead" || c.State == "removing" {
 		cd.recreate = true

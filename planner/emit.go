@@ -120,11 +120,21 @@ func (b *builder) emitService(s *spec.Service) {
 		}
 		return startDepsMemo
 	}
+	// Duplicates go first: a replacement may be renamed to one of their names.
+	var dups []int
+	for _, cd := range sd.remove {
+		if cd.duplicate && b.destroyed[cd.c.ID] == 0 {
+			id := b.destroy(cd.c, cd.removeReason, "container:"+cd.c.Name)
+			dups = append(dups, id)
+			last = append(last, id)
+		}
+	}
+	infra = append(infra, dups...)
 	for _, cd := range sd.keep {
 		c := cd.c
 		switch {
 		case cd.recreate && cd.want == nil:
-		case cd.recreate && (cd.early || b.destroyed[c.ID]):
+		case cd.recreate && (cd.early || b.destroyed[c.ID] > 0):
 			group := "container:" + cd.want.Name
 			id := b.add(Action{
 				Type: CreateContainer, Kind: KindContainer, Resource: cd.want.Name, Service: s.Name,
@@ -166,7 +176,7 @@ func (b *builder) emitService(s *spec.Service) {
 		}
 	}
 	for _, cd := range sd.remove {
-		if b.destroyed[cd.c.ID] {
+		if b.destroyed[cd.c.ID] > 0 || cd.duplicate {
 			continue
 		}
 		last = append(last, b.destroy(cd.c, cd.removeReason, "container:"+cd.c.Name))
@@ -247,7 +257,7 @@ func (b *builder) emitOrphans() {
 		return
 	}
 	for _, c := range orphans {
-		if b.destroyed[c.ID] {
+		if b.destroyed[c.ID] > 0 {
 			continue
 		}
 		b.destroy(c, "orphan: service "+c.Labels[spec.LabelService]+" is not in the project", "container:"+c.Name)

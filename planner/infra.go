@@ -159,11 +159,12 @@ func (b *builder) emitVolumes() {
 			var deps []int
 			for j := range b.obs.Containers {
 				c := &b.obs.Containers[j]
-				if !slices.Contains(c.Volumes, v.Name) || b.destroyed[c.ID] {
+				if !slices.Contains(c.Volumes, v.Name) || b.destroyed[c.ID] > 0 {
 					continue
 				}
-				deps = append(deps, b.destroy(c, "volume "+v.Name+" is re-created", b.groupOf(c)))
-				b.destroyed[c.ID] = true
+				id := b.destroy(c, "volume "+v.Name+" is re-created", b.groupOf(c))
+				b.destroyed[c.ID] = id
+				deps = append(deps, id)
 			}
 			rm := b.add(Action{
 				Type: RemoveVolume, Kind: KindVolume, Resource: v.Name, Target: v.Name,
@@ -232,6 +233,10 @@ func (b *builder) emitNetworks() {
 			var deps []int
 			attached := slices.Sorted(slices.Values(on.Containers))
 			for _, name := range attached {
+				if id := b.destroyed[b.containerRef(name)]; id > 0 {
+					deps = append(deps, id) // already removed by a volume re-creation
+					continue
+				}
 				deps = append(deps, b.add(Action{
 					Type: DisconnectNetwork, Kind: KindNetwork, Resource: n.Name, Network: n.Name,
 					Target: b.containerRef(name), Reason: "network is re-created", Group: group,

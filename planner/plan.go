@@ -56,7 +56,7 @@ type builder struct {
 	netNode     map[string]int
 	volNode     map[string]int
 	connectNode map[string][]int // observed container id -> reconnect actions
-	destroyed   map[string]bool  // observed container ids removed by a volume re-creation
+	destroyed   map[string]int   // observed container id -> its RemoveContainer, when a volume re-creation removes it first
 	lastNodes   map[string][]int // service -> its final actions
 	waitNodes   map[string]int   // "svc\x00condition\x00required" -> wait action
 }
@@ -80,7 +80,7 @@ func newBuilder(d *spec.Desired, obs *Observed, opts Options) *builder {
 		netNode:      map[string]int{},
 		volNode:      map[string]int{},
 		connectNode:  map[string][]int{},
-		destroyed:    map[string]bool{},
+		destroyed:    map[string]int{},
 		lastNodes:    make(map[string][]int, len(d.Services)),
 		waitNodes:    map[string]int{},
 	}
