@@ -1,0 +1,431 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/moby/moby/api/types/events"
+)
+
+// Engine is an emulated Docker engine whose state lives in a SQLite store. Its
+// methods have the signatures of github.com/moby/moby/client.APIClient, so it can
+// stand in for a moby client. Every call is one store transaction: separate
+// processes opening the same path see one engine. An Engine is safe for concurrent
+// use; calls within one process are serialised.
+type Engine struct {
+	mu     sync.Mutex
+	st     *store
+	path   string
+	clock  clockwork.Clock
+	closed bool
+
+	cache *state
+	gen   int64 // store generation the cache reflects; -1 = must reload all
+
+	eventLimit int
+	pollEvery  time.Duration
+	images     ImageSource
+
+	notifyMu sync.Mutex
+	notify   chan struct{} // closed and replaced after every local commit
+	done     chan struct{} // closed by Close: stops streams
+	streams  sync.WaitGroup
+}
+
+// Option configures Open.
+type Option func(*Engine)
+
+// WithClock sets the engine clock (default: the real clock). Every timestamp the
+// engine records (Created, StartedAt, event times, ...) is read from it.
+func WithClock(c clockwork.Clock) Option { return func(e *Engine) { e.clock = c } }
+
+// WithEventHistory bounds how many past events the store keeps (default 1024).
+func WithEventHistory(n int) Option {
+	return func(e *Engine) {
+		if n > 0 {
+			e.eventLimit = n
+		}
+	}
+}
+
+// WithPollInterval sets how often event streams and waits look for changes made by
+// other processes (default 100ms, real time). Changes made through this Engine wake
+// them at once.
+func WithPollInterval(d time.Duration) Option {
+	return func(e *Engine) {
+		if d > 0 {
+			e.pollEvery = d
+		}
+	}
+}
+
+// WithImageSource sets where ImagePull resolves references (default: the built-in
+// deterministic source).
+func WithImageSource(src ImageSource) Option { return func(e *Engine) { e.images = src } }
+
+// Open opens (creating if needed) the engine stored at path, a SQLite file shared
+// with any other process that opens it. The path ":memory:" gives a private
+// in-memory engine. A new store starts with dockerd's predefined networks bridge,
+// host and none.
+func Open(path string, opts ...Option) (*Engine, error) {
+	e := &Engine{
+		path:       path,
+		clock:      clockwork.NewRealClock(),
+		gen:        -1,
+		eventLimit: 1024,
+		pollEvery:  100 * time.Millisecond,
+		notify:     make(chan struct{}),
+		done:       make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	if e.images == nil {
+		e.images = defaultImageSource()
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	e.st = st
+	if err := e.ensureDefaults(ctx); err != nil {
+		st.close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return e, nil
+}
+
+// Close stops the engine's streams and closes the store. Other processes' engines on
+// the same path are unaffected.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	close(e.done)
+	e.mu.Unlock()
+	e.streams.Wait()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.close()
+}
+
+// IntegrityCheck runs SQLite's integrity check on the store.
+func (e *Engine) IntegrityCheck(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	return e.st.integrityCheck(ctx)
+}
+
+func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
+
+// txn is one engine call's write transaction. Mutations go to the cache at once and
+// are recorded in ops; commit writes them to the store. On failure the cache is
+// reloaded, so a failed call changes nothing.
+type txn struct {
+	e       *Engine
+	s       *state
+	now     time.Time
+	ops     map[opKey]bool // true = put, false = delete
+	order   []opKey
+	events  []events.Message
+	counted bool // counters changed
+}
+
+type opKey struct {
+	k  kind
+	id string
+}
+
+func (t *txn) mark(k kind, id string, put bool) {
+	key := opKey{k, id}
+	if _, ok := t.ops[key]; !ok {
+		t.order = append(t.order, key)
+	}
+	t.ops[key] = put
+}
+
+func (t *txn) mutated() bool { return len(t.ops) > 0 || len(t.events) > 0 || t.counted }
+
+func (t *txn) putContainer(c *ctrRec) { t.s.setContainer(c); t.mark(kContainer, c.ID, true) }
+func (t *txn) delContainer(id string) { t.s.dropContainer(id); t.mark(kContainer, id, false) }
+func (t *txn) putNetwork(n *netRec)   { t.s.networks[n.ID] = n; t.mark(kNetwork, n.ID, true) }
+func (t *txn) delNetwork(id string)   { delete(t.s.networks, id); t.mark(kNetwork, id, false) }
+func (t *txn) putVolume(v *volRec)    { t.s.volumes[v.Name] = v; t.mark(kVolume, v.Name, true) }
+func (t *txn) delVolume(name string)  { delete(t.s.volumes, name); t.mark(kVolume, name, false) }
+func (t *txn) putImage(im *imgRec)    { t.s.setImage(im); t.mark(kImage, im.ID, true) }
+func (t *txn) delImage(id string)     { t.s.dropImage(id); t.mark(kImage, id, false) }
+
+func (t *txn) nextSeq() int64 { t.counted = true; t.s.counters.Seq++; return t.s.counters.Seq }
+func (t *txn) nextPid() int {
+	t.counted = true
+	if t.s.counters.Pid < 1000 {
+		t.s.counters.Pid = 1000
+	}
+	t.s.counters.Pid++
+	return t.s.counters.Pid
+}
+
+// keep wraps an error that must not undo the call's changes: dockerd records some
+// failures in the object (a start that fails on a port conflict leaves ExitCode 128
+// and State.Error) and still answers with an error.
+type keep struct{ err error }
+
+func (k keep) Error() string { return k.err.Error() }
+func (k keep) Unwrap() error { return k.err }
+
+// update runs fn as one write transaction.
+func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if err := e.st.begin(ctx, true); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if err := e.refreshLocked(ctx); err != nil {
+		e.st.rollback()
+		return fmt.Errorf("store: %w", err)
+	}
+	t := &txn{e: e, s: e.cache, now: e.now(), ops: map[opKey]bool{}}
+	err := fn(t)
+	var kept keep
+	if err != nil && !errors.As(err, &kept) {
+		e.st.rollback()
+		if t.mutated() {
+			e.gen = -1
+		}
+		return err
+	}
+	if !t.mutated() {
+		e.st.rollback()
+		return err
+	}
+	if cerr := e.commitLocked(ctx, t); cerr != nil {
+		e.st.rollback()
+		e.gen = -1
+		return fmt.Errorf("store: %w", cerr)
+	}
+	if len(t.events) > 0 || len(t.ops) > 0 {
+		e.wake()
+	}
+	if err != nil {
+		return kept.err
+	}
+	return nil
+}
+
+// view runs fn on the cache brought up to date with the store.
+func (e *Engine) view(ctx context.Context, fn func(s *state) error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if !e.st.mem || e.gen < 0 {
+		g, err := e.st.gen(ctx)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if g != e.gen {
+			if err := e.st.begin(ctx, false); err != nil {
+				return fmt.Errorf("store: %w", err)
+			}
+			err := e.refreshLocked(ctx)
+			e.st.rollback()
+			if err != nil {
+				e.gen = -1
+				return fmt.Errorf("store: %w", err)
+			}
+		}
+	}
+	return fn(e.cache)
+}
+
+// refreshLocked brings the cache to the store's generation, inside a transaction.
+func (e *Engine) refreshLocked(ctx context.Context) error {
+	g, err := e.st.gen(ctx)
+	if err != nil {
+		return err
+	}
+	if g == e.gen && e.cache != nil {
+		return nil
+	}
+	floor, err := e.st.metaInt(ctx, "tomb_floor")
+	if err != nil {
+		return err
+	}
+	since := e.gen
+	if e.cache == nil || e.gen < 0 || e.gen < floor {
+		e.cache = newState()
+		since = -1
+	} else {
+		s := e.cache
+		err := e.st.tombstones(ctx, since, func(k kind, id string) {
+			switch k {
+			case kContainer:
+				s.dropContainer(id)
+			case kNetwork:
+				delete(s.networks, id)
+			case kVolume:
+				delete(s.volumes, id)
+			case kImage:
+				s.dropImage(id)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	s := e.cache
+	for _, k := range kinds {
+		err := e.st.rows(ctx, k, since, func(id string, doc []byte) error {
+			switch k {
+			case kContainer:
+				c := &ctrRec{}
+				if err := json.Unmarshal(doc, c); err != nil {
+					return fmt.Errorf("decode container %s: %w", id, err)
+				}
+				s.setContainer(c)
+			case kNetwork:
+				n := &netRec{}
+				if err := json.Unmarshal(doc, n); err != nil {
+					return fmt.Errorf("decode network %s: %w", id, err)
+				}
+				s.networks[id] = n
+			case kVolume:
+				v := &volRec{}
+				if err := json.Unmarshal(doc, v); err != nil {
+					return fmt.Errorf("decode volume %s: %w", id, err)
+				}
+				s.volumes[id] = v
+			case kImage:
+				im := &imgRec{}
+				if err := json.Unmarshal(doc, im); err != nil {
+					return fmt.Errorf("decode image %s: %w", id, err)
+				}
+				s.setImage(im)
+			}
+			return nil
+		})
+		if err != nil {
+			e.cache, e.gen = nil, -1
+			return err
+		}
+	}
+	raw, err := e.st.metaText(ctx, "counters")
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, &s.counters); err != nil {
+		return fmt.Errorf("decode counters: %w", err)
+	}
+	e.gen = g
+	return nil
+}
+
+func (e *Engine) commitLocked(ctx context.Context, t *txn) error {
+	gen := e.gen + 1
+	st := e.st
+	for _, key := range t.order {
+		put := t.ops[key]
+		if !put {
+			if _, err := st.stDel[key.k].ExecContext(ctx, key.id); err != nil {
+				return err
+			}
+			if _, err := st.stDelTomb.ExecContext(ctx, gen, string(key.k), key.id); err != nil {
+				return err
+			}
+			continue
+		}
+		var err error
+		switch key.k {
+		case kContainer:
+			c := t.s.containers[key.id]
+			var doc []byte
+			if doc, err = json.Marshal(c); err == nil {
+				_, err = st.stPutCtr.ExecContext(ctx, c.ID, c.Name, string(c.State.Status), c.Config.Labels[labelProject], gen, doc)
+			}
+		case kNetwork:
+			n := t.s.networks[key.id]
+			var doc []byte
+			if doc, err = json.Marshal(n); err == nil {
+				_, err = st.stPut[kNetwork].ExecContext(ctx, n.ID, n.Name, gen, doc)
+			}
+		case kVolume:
+			var doc []byte
+			if doc, err = json.Marshal(t.s.volumes[key.id]); err == nil {
+				_, err = st.stPut[kVolume].ExecContext(ctx, key.id, gen, doc)
+			}
+		case kImage:
+			var doc []byte
+			if doc, err = json.Marshal(t.s.images[key.id]); err == nil {
+				_, err = st.stPut[kImage].ExecContext(ctx, key.id, gen, doc)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("write %s %s: %w", key.k, key.id, err)
+		}
+	}
+	if t.counted {
+		doc, err := json.Marshal(t.s.counters)
+		if err != nil {
+			return err
+		}
+		if err := st.setMeta(ctx, "counters", string(doc)); err != nil {
+			return err
+		}
+	}
+	for _, m := range t.events {
+		doc, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		if _, err := st.stEvent.ExecContext(ctx, m.TimeNano, string(m.Type), string(m.Action), m.Actor.ID, doc); err != nil {
+			return err
+		}
+	}
+	if len(t.events) > 0 && gen%64 == 0 {
+		if err := st.pruneEvents(ctx, e.eventLimit); err != nil {
+			return err
+		}
+	}
+	if err := st.pruneTombstones(ctx, gen); err != nil {
+		return err
+	}
+	if _, err := st.stSetGen.ExecContext(ctx, gen); err != nil {
+		return err
+	}
+	if err := st.commit(ctx); err != nil {
+		return err
+	}
+	e.gen = gen
+	return nil
+}
+
+// wake tells this process's streams that something changed.
+func (e *Engine) wake() {
+	e.notifyMu.Lock()
+	close(e.notify)
+	e.notify = make(chan struct{})
+	e.notifyMu.Unlock()
+}
+
+// changed returns a channel closed at the next local commit.
+func (e *Engine) changed() <-chan struct{} {
+	e.notifyMu.Lock()
+	defer e.notifyMu.Unlock()
+	return e.notify
+}

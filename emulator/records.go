@@ -1,0 +1,96 @@
+package emulator
+
+import (
+	"time"
+
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/volume"
+)
+
+// ctrRec is a container as the engine keeps it (one row of the containers table).
+// The API shapes (inspect, list item) are derived from it on read.
+type ctrRec struct {
+	ID           string
+	Name         string // without the leading slash
+	Seq          int64  // creation order, for before/since and newest-first lists
+	Created      time.Time
+	Path         string
+	Args         []string
+	Config       *container.Config
+	HostConfig   *container.HostConfig
+	ImageID      string // sha256:<hex>
+	State        ctrState
+	RestartCount int
+	// Networks holds the endpoints by network name; IPAddress etc. are set while running.
+	Networks map[string]*network.EndpointSettings
+	// Ports holds the host bindings in force while running.
+	Ports  network.PortMap
+	Mounts []container.MountPoint
+}
+
+// ctrState is container.State with real timestamps.
+type ctrState struct {
+	Status     container.ContainerState
+	Running    bool
+	Paused     bool
+	Restarting bool
+	OOMKilled  bool
+	Dead       bool
+	Pid        int
+	ExitCode   int
+	Error      string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Health     *container.Health `json:",omitempty"`
+}
+
+// netRec is a network (one row of the networks table). Endpoints are not stored
+// here: they live in the containers, so starting a container does not rewrite its
+// networks' rows.
+type netRec struct {
+	network.Network
+	// Cursor is, per subnet, the last address handed out: dockerd allocates
+	// container addresses serially, not lowest-free.
+	Cursor map[string]string `json:",omitempty"`
+}
+
+// volRec is a volume (one row of the volumes table, keyed by name).
+type volRec struct {
+	volume.Volume
+	Created   time.Time
+	Anonymous bool // created for an image VOLUME or `-v /path`: removed with `rm -v`
+}
+
+// imgRec is an image (one row of the images table).
+type imgRec struct {
+	ID           string   // sha256:<hex>
+	RepoTags     []string // normalized references, e.g. docker.io/library/nginx:latest
+	RepoDigests  []string // normalized name@sha256:...
+	Parent       string   `json:",omitempty"`
+	Comment      string   `json:",omitempty"`
+	Author       string   `json:",omitempty"`
+	Created      time.Time
+	Config       dockerspec.DockerOCIImageConfig
+	Architecture string
+	Os           string
+	Size         int64
+	Layers       []string
+	History      []imgHistory
+	LastTagTime  time.Time
+}
+
+type imgHistory struct {
+	Created    time.Time
+	CreatedBy  string
+	Comment    string `json:",omitempty"`
+	Size       int64
+	EmptyLayer bool `json:",omitempty"`
+}
+
+// counters are engine-wide sequences kept in the meta table.
+type counters struct {
+	Seq int64 // last container creation number
+	Pid int   // last simulated pid
+}

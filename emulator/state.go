@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"slices"
+	"strings"
+)
+
+// state is the in-process cache of the whole store, decoded. It is valid for one
+// store generation (Engine.gen); every engine call first checks the generation and
+// reloads what changed, so lists never decode rows.
+type state struct {
+	containers map[string]*ctrRec
+	names      map[string]string // container name (no slash) -> id
+	networks   map[string]*netRec
+	volumes    map[string]*volRec
+	images     map[string]*imgRec
+	tags       map[string]string // normalized tag or digest reference -> image id
+	counters   counters
+
+	order []*ctrRec // containers newest first; nil when stale
+}
+
+func newState() *state {
+	return &state{
+		containers: map[string]*ctrRec{},
+		names:      map[string]string{},
+		networks:   map[string]*netRec{},
+		volumes:    map[string]*volRec{},
+		images:     map[string]*imgRec{},
+		tags:       map[string]string{},
+	}
+}
+
+func (s *state) setContainer(c *ctrRec) {
+	if old := s.containers[c.ID]; old != nil && old.Name != c.Name && s.names[old.Name] == c.ID {
+		delete(s.names, old.Name)
+	}
+	s.order = nil
+	s.containers[c.ID] = c
+	s.names[c.Name] = c.ID
+}
+
+func (s *state) dropContainer(id string) {
+	if old := s.containers[id]; old != nil {
+		if s.names[old.Name] == id {
+			delete(s.names, old.Name)
+		}
+		delete(s.containers, id)
+		s.order = nil
+	}
+}
+
+func (s *state) setImage(im *imgRec) {
+	s.dropImage(im.ID)
+	s.images[im.ID] = im
+	for _, r := range im.RepoTags {
+		s.tags[r] = im.ID
+	}
+	for _, r := range im.RepoDigests {
+		s.tags[r] = im.ID
+	}
+}
+
+func (s *state) dropImage(id string) {
+	if old := s.images[id]; old != nil {
+		for _, r := range append(slices.Clone(old.RepoTags), old.RepoDigests...) {
+			if s.tags[r] == id {
+				delete(s.tags, r)
+			}
+		}
+		delete(s.images, id)
+	}
+}
+
+// sorted returns the containers newest first.
+func (s *state) sorted() []*ctrRec {
+	if s.order == nil {
+		s.order = make([]*ctrRec, 0, len(s.containers))
+		for _, c := range s.containers {
+			s.order = append(s.order, c)
+		}
+		slices.SortFunc(s.order, func(a, b *ctrRec) int {
+			switch {
+			case a.Seq > b.Seq:
+				return -1
+			case a.Seq < b.Seq:
+				return 1
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	return s.order
+}

@@ -1,0 +1,302 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+)
+
+// schemaVersion is the store layout this binary writes. Open migrates older stores
+// step by step (migrations[i] takes version i to i+1) and refuses newer ones.
+const schemaVersion = 1
+
+var migrations = []string{
+	// 0 -> 1: the initial layout. Objects are rows keyed by id holding the JSON of the
+	// engine's record, plus the columns lists and tools filter on. rev is the store
+	// generation that last wrote the row: a process whose cache is at generation g
+	// reloads rows with rev > g and drops the ids in tombstones with rev > g.
+	`
+CREATE TABLE meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE containers (
+	id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+	project TEXT NOT NULL DEFAULT '', rev INTEGER NOT NULL, doc BLOB NOT NULL);
+CREATE INDEX containers_rev ON containers(rev);
+CREATE INDEX containers_state ON containers(state);
+CREATE INDEX containers_project ON containers(project);
+CREATE TABLE networks (id TEXT PRIMARY KEY, name TEXT NOT NULL, rev INTEGER NOT NULL, doc BLOB NOT NULL);
+CREATE INDEX networks_name ON networks(name);
+CREATE TABLE volumes (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, doc BLOB NOT NULL);
+CREATE TABLE images (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, doc BLOB NOT NULL);
+CREATE TABLE tombstones (rev INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX tombstones_rev ON tombstones(rev);
+CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time_nano INTEGER NOT NULL,
+	type TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, doc BLOB NOT NULL);
+INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0), ('counters', '{}');
+`,
+}
+
+// kind names an object table.
+type kind string
+
+const (
+	kContainer kind = "containers"
+	kNetwork   kind = "networks"
+	kVolume    kind = "volumes"
+	kImage     kind = "images"
+)
+
+var kinds = []kind{kContainer, kNetwork, kVolume, kImage}
+
+// store is the SQLite side of the engine: one connection, used under Engine.mu.
+type store struct {
+	db   *sql.DB
+	conn *sql.Conn
+	mem  bool
+	// prepared statements, by purpose
+	stGen, stSetGen, stPutCtr, stDelTomb, stEvent *sql.Stmt
+	stPut, stDel                                  map[kind]*sql.Stmt
+}
+
+func openStore(ctx context.Context, path string) (*store, error) {
+	mem := path == ":memory:"
+	var dsn string
+	if mem {
+		dsn = "file::memory:?_pragma=foreign_keys(0)"
+	} else {
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		dsn = "file:" + path + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &store{db: db, conn: conn, mem: mem}
+	if err := s.migrate(ctx); err != nil {
+		s.close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *store) close() error {
+	if s.conn != nil {
+		s.conn.Close()
+	}
+	return s.db.Close()
+}
+
+// migrate brings the schema to schemaVersion inside one write transaction.
+func (s *store) migrate(ctx context.Context) error {
+	if _, err := s.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	err := func() error {
+		var v int
+		if err := s.conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return err
+		}
+		if v > schemaVersion {
+			return fmt.Errorf("%w: version %d, supported %d", ErrSchemaTooNew, v, schemaVersion)
+		}
+		for ; v < schemaVersion; v++ {
+			if _, err := s.conn.ExecContext(ctx, migrations[v]); err != nil {
+				return fmt.Errorf("migrate schema %d->%d: %w", v, v+1, err)
+			}
+		}
+		_, err := s.conn.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(schemaVersion))
+		return err
+	}()
+	if err != nil {
+		s.conn.ExecContext(ctx, "ROLLBACK") //nolint:errcheck // the original error wins
+		return err
+	}
+	_, err = s.conn.ExecContext(ctx, "COMMIT")
+	return err
+}
+
+func (s *store) prepare(ctx context.Context) error {
+	var err error
+	p := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = s.conn.PrepareContext(ctx, q)
+		return st
+	}
+	s.stGen = p("SELECT v FROM meta WHERE k = 'gen'")
+	s.stSetGen = p("UPDATE meta SET v = ? WHERE k = 'gen'")
+	s.stPutCtr = p("INSERT OR REPLACE INTO containers(id, name, state, project, rev, doc) VALUES (?, ?, ?, ?, ?, ?)")
+	s.stDelTomb = p("INSERT INTO tombstones(rev, kind, id) VALUES (?, ?, ?)")
+	s.stEvent = p("INSERT INTO events(time_nano, type, action, actor, doc) VALUES (?, ?, ?, ?, ?)")
+	s.stPut = map[kind]*sql.Stmt{
+		kNetwork: p("INSERT OR REPLACE INTO networks(id, name, rev, doc) VALUES (?, ?, ?, ?)"),
+		kVolume:  p("INSERT OR REPLACE INTO volumes(id, rev, doc) VALUES (?, ?, ?)"),
+		kImage:   p("INSERT OR REPLACE INTO images(id, rev, doc) VALUES (?, ?, ?)"),
+	}
+	s.stDel = map[kind]*sql.Stmt{}
+	for _, k := range kinds {
+		s.stDel[k] = p("DELETE FROM " + string(k) + " WHERE id = ?")
+	}
+	return err
+}
+
+func (s *store) exec(ctx context.Context, q string, args ...any) error {
+	_, err := s.conn.ExecContext(ctx, q, args...)
+	return err
+}
+
+// begin opens a transaction; write transactions take the write lock up front so two
+// processes never deadlock upgrading a read lock.
+func (s *store) begin(ctx context.Context, write bool) error {
+	if write {
+		return s.exec(ctx, "BEGIN IMMEDIATE")
+	}
+	return s.exec(ctx, "BEGIN")
+}
+
+func (s *store) commit(ctx context.Context) error { return s.exec(ctx, "COMMIT") }
+
+func (s *store) rollback() {
+	// Rollback must run even when ctx is cancelled.
+	s.conn.ExecContext(context.Background(), "ROLLBACK") //nolint:errcheck // nothing to do on failure
+}
+
+func (s *store) gen(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.stGen.QueryRowContext(ctx).Scan(&g)
+	return g, err
+}
+
+func (s *store) metaInt(ctx context.Context, k string) (int64, error) {
+	var v int64
+	err := s.conn.QueryRowContext(ctx, "SELECT v FROM meta WHERE k = ?", k).Scan(&v)
+	return v, err
+}
+
+func (s *store) metaText(ctx context.Context, k string) ([]byte, error) {
+	var v string
+	err := s.conn.QueryRowContext(ctx, "SELECT v FROM meta WHERE k = ?", k).Scan(&v)
+	return []byte(v), err
+}
+
+func (s *store) setMeta(ctx context.Context, k string, v any) error {
+	return s.exec(ctx, "UPDATE meta SET v = ? WHERE k = ?", v, k)
+}
+
+// rows calls fn for every row of kind k with rev > since.
+func (s *store) rows(ctx context.Context, k kind, since int64, fn func(id string, doc []byte) error) error {
+	rs, err := s.conn.QueryContext(ctx, "SELECT id, doc FROM "+string(k)+" WHERE rev > ?", since)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id string
+		var doc []byte
+		if err := rs.Scan(&id, &doc); err != nil {
+			return err
+		}
+		if err := fn(id, doc); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
+
+// tombstones calls fn for every deletion recorded after generation since.
+func (s *store) tombstones(ctx context.Context, since int64, fn func(k kind, id string)) error {
+	rs, err := s.conn.QueryContext(ctx, "SELECT kind, id FROM tombstones WHERE rev > ?", since)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var k, id string
+		if err := rs.Scan(&k, &id); err != nil {
+			return err
+		}
+		fn(kind(k), id)
+	}
+	return rs.Err()
+}
+
+// tombKeep is how many generations of deletions are kept for other processes' caches;
+// a cache older than that reloads everything.
+const tombKeep = 20000
+
+func (s *store) pruneTombstones(ctx context.Context, gen int64) error {
+	if gen%1000 != 0 || gen <= tombKeep {
+		return nil
+	}
+	floor := gen - tombKeep
+	if err := s.exec(ctx, "DELETE FROM tombstones WHERE rev <= ?", floor); err != nil {
+		return err
+	}
+	return s.setMeta(ctx, "tomb_floor", floor)
+}
+
+// pruneEvents keeps the newest limit events.
+func (s *store) pruneEvents(ctx context.Context, limit int) error {
+	return s.exec(ctx, "DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - ?", limit)
+}
+
+// eventRow is one stored event.
+type eventRow struct {
+	seq int64
+	doc []byte
+}
+
+// eventsAfter returns the events with seq > after, oldest first.
+func (s *store) eventsAfter(ctx context.Context, after int64) ([]eventRow, error) {
+	rs, err := s.conn.QueryContext(ctx, "SELECT seq, doc FROM events WHERE seq > ? ORDER BY seq", after)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []eventRow
+	for rs.Next() {
+		var r eventRow
+		if err := rs.Scan(&r.seq, &r.doc); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+func (s *store) lastEventSeq(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := s.conn.QueryRowContext(ctx, "SELECT max(seq) FROM events").Scan(&v)
+	return v.Int64, err
+}
+
+// integrityCheck runs PRAGMA integrity_check and returns its verdict.
+func (s *store) integrityCheck(ctx context.Context) error {
+	var res string
+	if err := s.conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return errors.New("integrity check: " + res)
+	}
+	return nil
+}
