@@ -110,9 +110,17 @@ func (l *loaded) listen(event string, meta map[string]any) {
 	}
 	switch event {
 	case "include":
-		paths, _ := meta["path"].([]string)
-		for _, f := range paths {
-			add(f)
+		switch paths := meta["path"].(type) {
+		case []string:
+			for _, f := range paths {
+				add(f)
+			}
+		case types.StringList:
+			for _, f := range paths {
+				add(f)
+			}
+		case string:
+			add(paths)
 		}
 	case "extends":
 		if f, ok := meta["file"].(string); ok {
@@ -230,5 +238,6 @@ func Load(ctx context.Context, opts Options) (*Desired, error) {
 	return d, nil
 }
 
-// normalizeName is compose's project name normalisation.
-func normalizeName(s string) string { return loader.NormalizeProjectName(s) }
+// NormalizeProjectName is compose's project name normalisation (lowercase, [a-z0-9_-],
+// no leading - or _), as applied to a directory name.
+func NormalizeProjectName(s string) string { return loader.NormalizeProjectName(s) }

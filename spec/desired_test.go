@@ -1,0 +1,469 @@
+package spec_test
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/reconciler/reconciler/spec"
+)
+
+// writeFiles writes name -> content under a new temporary directory and returns it.
+func writeFiles(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func loadDir(t *testing.T, dir string, opts spec.Options) *spec.Desired {
+	t.Helper()
+	if opts.ProjectDirectory == "" && len(opts.Files) == 0 {
+		opts.ProjectDirectory = dir
+	}
+	for i, f := range opts.Files {
+		opts.Files[i] = filepath.Join(dir, f)
+	}
+	if opts.Environ == nil {
+		opts.Environ = []string{}
+	}
+	d, err := spec.Load(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func service(t *testing.T, d *spec.Desired, name string) spec.Service {
+	t.Helper()
+	for _, s := range d.Services {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no service %s in %v", name, d.Services)
+	return spec.Service{}
+}
+
+func eq(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %#v\n want %#v", what, got, want)
+	}
+}
+
+func TestDesiredContainer(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"compose.yaml": `
+name: demo
+services:
+  web:
+    image: nginx:1.27
+    command: ["nginx", "-g", "daemon off;"]
+    entrypoint: /docker-entrypoint.sh
+    environment:
+      FOO: bar
+      DB_PASSWORD: hunter2
+    env_file: web.env
+    ports:
+      - "8080:80"
+      - target: 443
+        published: "8443"
+        host_ip: 127.0.0.1
+        protocol: tcp
+    expose: ["9000", "9100-9101/udp"]
+    volumes:
+      - ./html:/usr/share/nginx/html:ro
+      - data:/data
+      - type: tmpfs
+        target: /cache
+        tmpfs: {size: 1048576}
+    networks:
+      front:
+        aliases: [www]
+        priority: 10
+        ipv4_address: 172.30.0.10
+      back: {}
+    restart: on-failure:3
+    healthcheck:
+      test: curl -f http://localhost
+      interval: 10s
+      retries: 3
+    labels:
+      com.example.team: web
+      com.docker.compose.project: spoofed
+    user: "101:101"
+    working_dir: /srv
+    hostname: web
+    domainname: example.com
+    extra_hosts: ["db.local:10.0.0.5"]
+    dns: [1.1.1.1]
+    dns_search: [example.com]
+    cap_add: [NET_ADMIN]
+    cap_drop: [ALL]
+    privileged: true
+    read_only: true
+    tmpfs: [/run]
+    ulimits:
+      nofile: {soft: 1024, hard: 2048}
+      nproc: 512
+    sysctls: {net.core.somaxconn: "1024"}
+    shm_size: 64m
+    stop_signal: SIGQUIT
+    stop_grace_period: 30s
+    init: true
+    tty: true
+    stdin_open: true
+    logging:
+      driver: json-file
+      options: {max-size: 10m}
+    deploy:
+      resources:
+        limits: {cpus: "0.5", memory: 256M, pids: 100}
+        reservations: {memory: 128M}
+    devices: ["/dev/fuse:/dev/fuse:rwm"]
+    security_opt: ["no-new-privileges:true"]
+    group_add: [audio]
+    secrets: [token]
+    configs: [{source: conf, target: /etc/app.conf}]
+    depends_on:
+      db: {condition: service_healthy, restart: true}
+  db:
+    image: postgres:16
+secrets:
+  token: {file: ./token.txt}
+configs:
+  conf: {file: ./app.conf}
+networks:
+  front:
+    ipam: {config: [{subnet: 172.30.0.0/24}]}
+  back: {}
+volumes:
+  data: {}
+`,
+		"web.env": "FROM_FILE=1\nFOO=overridden-by-environment\n",
+	})
+	d := loadDir(t, dir, spec.Options{})
+	web := service(t, d, "web")
+	c := web.Containers[0]
+	cfg, host := c.Config, c.HostConfig
+
+	eq(t, "name", c.Name, "demo-web-1")
+	eq(t, "cmd", cfg.Cmd, []string{"nginx", "-g", "daemon off;"})
+	eq(t, "entrypoint", cfg.Entrypoint, []string{"/docker-entrypoint.sh"})
+	eq(t, "env", cfg.Env, []string{"DB_PASSWORD=hunter2", "FOO=bar", "FROM_FILE=1"})
+	eq(t, "image", cfg.Image, "nginx:1.27")
+	eq(t, "user", cfg.User, "101:101")
+	eq(t, "workdir", cfg.WorkingDir, "/srv")
+	eq(t, "hostname", cfg.Hostname+"."+cfg.Domainname, "web.example.com")
+	eq(t, "tty/stdin", [2]bool{cfg.Tty, cfg.OpenStdin}, [2]bool{true, true})
+	eq(t, "stop signal", cfg.StopSignal, "SIGQUIT")
+	eq(t, "stop timeout", *cfg.StopTimeout, 30)
+	eq(t, "healthcheck test", cfg.Healthcheck.Test, []string{"CMD-SHELL", "curl -f http://localhost"})
+	eq(t, "healthcheck retries", cfg.Healthcheck.Retries, 3)
+	eq(t, "exposed", len(cfg.ExposedPorts), 5) // 80, 443, 9000, 9100/udp, 9101/udp
+	if _, ok := cfg.ExposedPorts[network.MustParsePort("9101/udp")]; !ok {
+		t.Errorf("9101/udp not exposed: %v", cfg.ExposedPorts)
+	}
+
+	// labels: ours over the user's
+	eq(t, "user label", cfg.Labels["com.example.team"], "web")
+	eq(t, "project label", cfg.Labels[spec.LabelProject], "demo")
+	eq(t, "depends_on label", cfg.Labels[spec.LabelDependsOn], "db:service_healthy:true")
+	eq(t, "hash label", cfg.Labels[spec.LabelConfigHash], web.ConfigHash)
+	eq(t, "number label", cfg.Labels[spec.LabelContainerNumber], "1")
+
+	eq(t, "ports", host.PortBindings, network.PortMap{
+		network.MustParsePort("80/tcp"):  {{HostPort: "8080"}},
+		network.MustParsePort("443/tcp"): {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "8443"}},
+	})
+	eq(t, "binds", host.Binds, []string{filepath.Join(dir, "html") + ":/usr/share/nginx/html:ro", "demo_data:/data:rw"})
+	eq(t, "mounts", host.Mounts, []mount.Mount{
+		{Type: mount.TypeTmpfs, Target: "/cache", TmpfsOptions: &mount.TmpfsOptions{SizeBytes: 1048576}},
+		{Type: mount.TypeBind, Source: filepath.Join(dir, "token.txt"), Target: "/run/secrets/token", ReadOnly: true},
+		{Type: mount.TypeBind, Source: filepath.Join(dir, "app.conf"), Target: "/etc/app.conf", ReadOnly: true},
+	})
+	eq(t, "restart", host.RestartPolicy, container.RestartPolicy{Name: container.RestartPolicyOnFailure, MaximumRetryCount: 3})
+	eq(t, "extra hosts", host.ExtraHosts, []string{"db.local:10.0.0.5"})
+	eq(t, "dns", host.DNS, []netip.Addr{netip.MustParseAddr("1.1.1.1")})
+	eq(t, "dns search", host.DNSSearch, []string{"example.com"})
+	eq(t, "caps", [][]string{host.CapAdd, host.CapDrop}, [][]string{{"NET_ADMIN"}, {"ALL"}})
+	eq(t, "privileged/ro", [2]bool{host.Privileged, host.ReadonlyRootfs}, [2]bool{true, true})
+	eq(t, "tmpfs", host.Tmpfs, map[string]string{"/run": ""})
+	eq(t, "ulimits", len(host.Ulimits), 2)
+	eq(t, "nofile", [3]any{host.Ulimits[0].Name, host.Ulimits[0].Soft, host.Ulimits[0].Hard}, [3]any{"nofile", int64(1024), int64(2048)})
+	eq(t, "nproc", [2]int64{host.Ulimits[1].Soft, host.Ulimits[1].Hard}, [2]int64{512, 512})
+	eq(t, "sysctls", host.Sysctls, map[string]string{"net.core.somaxconn": "1024"})
+	eq(t, "shm", host.ShmSize, int64(64<<20))
+	eq(t, "init", *host.Init, true)
+	eq(t, "logging", host.LogConfig, container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "10m"}})
+	eq(t, "memory", host.Memory, int64(256<<20))
+	eq(t, "reservation", host.MemoryReservation, int64(128<<20))
+	eq(t, "cpus", host.NanoCPUs, int64(5e8))
+	eq(t, "pids", *host.PidsLimit, int64(100))
+	eq(t, "devices", host.Devices, []container.DeviceMapping{{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"}})
+	eq(t, "security opt", host.SecurityOpt, []string{"no-new-privileges:true"})
+	eq(t, "group add", host.GroupAdd, []string{"audio"})
+
+	// networks: highest priority first as the network mode; aliases container, service, user
+	eq(t, "network mode", host.NetworkMode, container.NetworkMode("demo_front"))
+	front := c.NetworkingConfig.EndpointsConfig["demo_front"]
+	eq(t, "front aliases", front.Aliases, []string{"demo-web-1", "web", "www"})
+	eq(t, "front ip", front.IPAMConfig.IPv4Address, netip.MustParseAddr("172.30.0.10"))
+	eq(t, "back aliases", c.NetworkingConfig.EndpointsConfig["demo_back"].Aliases, []string{"demo-web-1", "web"})
+	eq(t, "service networks", web.Networks, []string{"demo_back", "demo_front"})
+	eq(t, "service volumes", web.Volumes, []string{"demo_data"})
+	eq(t, "depends", web.DependsOn, []spec.Dependency{{Service: "db", Condition: "service_healthy", Required: true, Restart: true}})
+	eq(t, "healthcheck", web.HasHealthcheck, true)
+
+	// Fields and Secret
+	eq(t, "field env", web.Fields["environment.FOO"], "bar")
+	eq(t, "field port", web.Fields["ports[0].published"], "8080")
+	eq(t, "field cap_add", web.Fields["cap_add"], `["NET_ADMIN"]`)
+	eq(t, "secret env", web.Secret["environment.DB_PASSWORD"], true)
+	eq(t, "not secret", web.Secret["environment.FOO"], false)
+	if _, ok := web.Fields["depends_on.db.condition"]; ok {
+		t.Error("depends_on is not part of Fields (nor of the hash)")
+	}
+
+	// resources
+	// db has no networks: it gets the project's default network
+	eq(t, "networks", []string{d.Networks[0].Name, d.Networks[1].Name, d.Networks[2].Name}, []string{"demo_back", "demo_default", "demo_front"})
+	eq(t, "network label", d.Networks[2].Labels[spec.LabelNetwork], "front")
+	eq(t, "network ipam", d.Networks[2].IPAM.Config[0].Subnet, netip.MustParsePrefix("172.30.0.0/24"))
+	eq(t, "volume", d.Volumes[0].Name, "demo_data")
+	eq(t, "volume hash label", d.Volumes[0].Labels[spec.LabelConfigHash], d.Volumes[0].ConfigHash)
+	eq(t, "watch files", d.WatchFiles, []string{
+		filepath.Join(dir, "app.conf"), filepath.Join(dir, "compose.yaml"),
+		filepath.Join(dir, "token.txt"), filepath.Join(dir, "web.env"),
+	})
+}
+
+func TestDesiredRulesTable(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  spec.Options
+		check func(t *testing.T, d *spec.Desired)
+	}{
+		{
+			name: "replicas, network_mode service, build-only image, pull policies",
+			files: map[string]string{"compose.yaml": `
+name: p
+services:
+  app:
+    build: ./app
+    deploy: {replicas: 3}
+    pull_policy: daily
+  side:
+    image: busybox
+    network_mode: service:app
+    pull_policy: if_not_present
+  tool:
+    image: busybox
+    pull_policy: always
+`},
+			check: func(t *testing.T, d *spec.Desired) {
+				app := service(t, d, "app")
+				eq(t, "replicas", app.Replicas, 3)
+				eq(t, "names", []string{app.Containers[0].Name, app.Containers[2].Name}, []string{"p-app-1", "p-app-3"})
+				eq(t, "image", app.Image, "p-app")
+				side := service(t, d, "side")
+				eq(t, "network mode", side.Containers[0].HostConfig.NetworkMode, container.NetworkMode("container:p-app-1"))
+				eq(t, "no networking config", side.Containers[0].NetworkingConfig == nil, true)
+				eq(t, "images", len(d.Images), 2)
+				eq(t, "build image", d.Images[1].Ref, "p-app")
+				eq(t, "build", d.Images[1].Build.Dockerfile, filepath.Join(d.WorkingDir, "app", "Dockerfile"))
+				eq(t, "refresh", d.Images[1].Policy, spec.PullRefresh)
+				eq(t, "busybox shared, strongest policy", [2]any{d.Images[0].Services, d.Images[0].Policy}, [2]any{[]string{"side", "tool"}, spec.PullAlways})
+			},
+		},
+		{
+			name: "container_name, default network, user label kept",
+			files: map[string]string{"compose.yaml": `
+services:
+  db:
+    image: postgres
+    container_name: the-db
+`},
+			check: func(t *testing.T, d *spec.Desired) {
+				db := service(t, d, "db")
+				eq(t, "name", db.Containers[0].Name, "the-db")
+				eq(t, "network", db.Networks, []string{d.Project + "_default"})
+				eq(t, "aliases", db.Containers[0].NetworkingConfig.EndpointsConfig[d.Project+"_default"].Aliases, []string{"the-db", "db"})
+			},
+		},
+		{
+			name: "profiles: disabled services listed, COMPOSE_PROFILES enables",
+			files: map[string]string{"compose.yaml": `
+name: p
+services:
+  web: {image: nginx}
+  debug: {image: busybox, profiles: [debug]}
+  admin: {image: busybox, profiles: [admin]}
+`},
+			opts: spec.Options{Environ: []string{"COMPOSE_PROFILES=debug"}},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "services", []string{d.Services[0].Name, d.Services[1].Name}, []string{"debug", "web"})
+				eq(t, "disabled", d.DisabledServices, []string{"admin"})
+			},
+		},
+		{
+			name: "explicit profiles win over COMPOSE_PROFILES",
+			files: map[string]string{"compose.yaml": `
+name: p
+services:
+  web: {image: nginx}
+  debug: {image: busybox, profiles: [debug]}
+  admin: {image: busybox, profiles: [admin]}
+`},
+			opts: spec.Options{Profiles: []string{"admin"}, Environ: []string{"COMPOSE_PROFILES=debug"}},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "disabled", d.DisabledServices, []string{"debug"})
+			},
+		},
+		{
+			name: ".env interpolates, the environment wins, env file label only with --env-file",
+			files: map[string]string{
+				"compose.yaml": "name: p\nservices:\n  web:\n    image: nginx:${TAG}\n    ports: [\"${PORT}:80\"]\n",
+				".env":         "TAG=1.25\nPORT=8000\n",
+			},
+			opts: spec.Options{Environ: []string{"PORT=9999"}},
+			check: func(t *testing.T, d *spec.Desired) {
+				web := service(t, d, "web")
+				eq(t, "image", web.Image, "nginx:1.25")
+				eq(t, "port", web.Fields["ports[0].published"], "9999")
+				eq(t, "env files", d.EnvFiles, []string{filepath.Join(d.WorkingDir, ".env")})
+				if _, ok := web.Containers[0].Config.Labels[spec.LabelEnvironmentFile]; ok {
+					t.Error("environment_file label set without --env-file")
+				}
+			},
+		},
+		{
+			name: "--env-file replaces .env and is labelled",
+			files: map[string]string{
+				"compose.yaml": "name: p\nservices:\n  web:\n    image: nginx:${TAG:-latest}\n",
+				".env":         "TAG=from-dotenv\n",
+				"prod.env":     "TAG=prod\n",
+			},
+			opts: spec.Options{EnvFiles: []string{"prod.env"}},
+			check: func(t *testing.T, d *spec.Desired) {
+				web := service(t, d, "web")
+				eq(t, "image", web.Image, "nginx:prod")
+				eq(t, "label", web.Containers[0].Config.Labels[spec.LabelEnvironmentFile], d.EnvFiles[0])
+			},
+		},
+		{
+			name: "default discovery with override; project name from directory",
+			files: map[string]string{
+				"compose.yaml":          "services:\n  web: {image: nginx}\n",
+				"compose.override.yaml": "services:\n  web: {image: nginx:override}\n",
+			},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "files", len(d.ConfigFiles), 2)
+				eq(t, "image", service(t, d, "web").Image, "nginx:override")
+				eq(t, "project", d.Project, spec.NormalizeProjectName(filepath.Base(d.WorkingDir)))
+			},
+		},
+		{
+			name: "COMPOSE_FILE and COMPOSE_PROJECT_NAME; name: loses to the environment",
+			files: map[string]string{
+				"a.yml": "name: from-file\nservices:\n  web: {image: nginx}\n",
+				"b.yml": "services:\n  web: {environment: {B: \"1\"}}\n",
+			},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "project", d.Project, "from-env")
+				eq(t, "merged", service(t, d, "web").Fields["environment.B"], "1")
+			},
+		},
+		{
+			name:  "ProjectName wins over everything",
+			files: map[string]string{"compose.yaml": "name: from-file\nservices:\n  web: {image: nginx}\n"},
+			opts:  spec.Options{ProjectName: "explicit", Environ: []string{"COMPOSE_PROJECT_NAME=from-env"}},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "project", d.Project, "explicit")
+				eq(t, "container", service(t, d, "web").Containers[0].Name, "explicit-web-1")
+			},
+		},
+		{
+			name: "include and extends",
+			files: map[string]string{
+				"compose.yaml": "name: p\ninclude: [sub/inc.yaml]\nservices:\n  web:\n    extends: {file: base.yaml, service: base}\n    image: nginx\n",
+				"base.yaml":    "services:\n  base:\n    image: busybox\n    environment: {FROM_BASE: \"yes\"}\n",
+				"sub/inc.yaml": "services:\n  cache: {image: redis:7}\n",
+			},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "cache", service(t, d, "cache").Image, "redis:7")
+				web := service(t, d, "web")
+				eq(t, "web", [2]string{web.Image, web.Fields["environment.FROM_BASE"]}, [2]string{"nginx", "yes"})
+				want := map[string]bool{filepath.Join(d.WorkingDir, "sub", "inc.yaml"): true, filepath.Join(d.WorkingDir, "base.yaml"): true}
+				for _, f := range d.WatchFiles {
+					delete(want, f)
+				}
+				if len(want) > 0 {
+					t.Errorf("watch files %v miss %v", d.WatchFiles, want)
+				}
+			},
+		},
+		{
+			name: "external resources by name, unsupported keys warned with their path",
+			files: map[string]string{"compose.yaml": `
+name: p
+services:
+  web:
+    image: nginx
+    networks: [shared]
+    volumes: [cache:/cache]
+    platform: linux/arm64
+    deploy:
+      placement: {constraints: [node.role==manager]}
+networks:
+  shared: {external: true, name: corp-net}
+volumes:
+  cache: {external: true}
+`},
+			check: func(t *testing.T, d *spec.Desired) {
+				eq(t, "network", [2]any{d.Networks[0].Name, d.Networks[0].External}, [2]any{"corp-net", true})
+				eq(t, "volume", [2]any{d.Volumes[0].Name, d.Volumes[0].External}, [2]any{"cache", true})
+				eq(t, "no labels on external", d.Networks[0].Labels == nil, true)
+				joined := strings.Join(d.Warnings, "\n")
+				for _, p := range []string{"services.web.platform", "services.web.deploy.placement"} {
+					if !strings.Contains(joined, p) {
+						t.Errorf("no warning naming %s in %q", p, joined)
+					}
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, tc.files)
+			opts := tc.opts
+			if tc.name == "COMPOSE_FILE and COMPOSE_PROJECT_NAME; name: loses to the environment" {
+				opts.Environ = []string{"COMPOSE_FILE=" + filepath.Join(dir, "a.yml") + ":" + filepath.Join(dir, "b.yml"), "COMPOSE_PROJECT_NAME=from-env"}
+			}
+			if len(opts.EnvFiles) > 0 {
+				for i, f := range opts.EnvFiles {
+					opts.EnvFiles[i] = filepath.Join(dir, f)
+				}
+			}
+			d := loadDir(t, dir, opts)
+			tc.check(t, d)
+		})
+	}
+}

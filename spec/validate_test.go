@@ -1,0 +1,140 @@
+package spec_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reconciler/reconciler/spec"
+)
+
+func loadErr(t *testing.T, files map[string]string, names ...string) (*spec.ValidationError, string) {
+	t.Helper()
+	dir := writeFiles(t, files)
+	var paths []string
+	for _, n := range names {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	_, err := spec.Load(context.Background(), spec.Options{Files: paths, Environ: []string{}})
+	var ve *spec.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("want *spec.ValidationError, got %T: %v", err, err)
+	}
+	if !errors.Is(err, spec.ErrInvalid) {
+		t.Error("errors.Is(err, spec.ErrInvalid) is false")
+	}
+	if got := strings.Count(err.Error(), "\n") + 1; got != len(ve.Problems) {
+		t.Errorf("Error() has %d lines for %d problems", got, len(ve.Problems))
+	}
+	return ve, dir
+}
+
+// TestValidationReportsEverything puts every check compose-go leaves to the tool in one
+// project and expects all of them, each with file, path and line.
+func TestValidationReportsEverything(t *testing.T) {
+	ve, dir := loadErr(t, map[string]string{"compose.yaml": `
+name: p
+services:
+  a:
+    image: busybox
+    depends_on: [b]
+  b:
+    image: busybox
+    depends_on: [c]
+  c:
+    image: busybox
+    depends_on: [a]
+  web:
+    image: "Nginx:Latest"
+    container_name: web
+    scale: 2
+    ports: ["8080:80"]
+  api:
+    image: api
+    ports: ["8080:8080"]
+  side:
+    image: busybox
+    network_mode: service:nope
+`}, "compose.yaml")
+	file := filepath.Join(dir, "compose.yaml")
+	want := []struct{ path, msg string }{
+		{"services.a.depends_on", "dependency cycle: a -> b -> c -> a"},
+		{"services.web.image", "invalid image reference"},
+		{"services.web.container_name", "cannot be used with scale 2"},
+		{"services.web.ports[0]", "published by 2 replicas"},
+		{"services.web.ports[0]", "already published by services.api.ports[0]"},
+		{"services.side.network_mode", `unknown service "nope"`},
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range ve.Problems {
+			if p.Path != w.path || !strings.Contains(p.Message, w.msg) {
+				continue
+			}
+			found = true
+			if p.File != file || p.Line == 0 || p.Column == 0 {
+				t.Errorf("%s: located at %s:%d:%d", w.path, p.File, p.Line, p.Column)
+			}
+		}
+		if !found {
+			t.Errorf("no problem at %s containing %q; got:\n%v", w.path, w.msg, ve)
+		}
+	}
+	if len(ve.Problems) != len(want) {
+		t.Errorf("%d problems, want %d:\n%v", len(ve.Problems), len(want), ve)
+	}
+}
+
+func TestValidationLocatesOverrideFile(t *testing.T) {
+	ve, dir := loadErr(t, map[string]string{
+		"compose.yaml":  "name: p\nservices:\n  web:\n    image: nginx\n",
+		"override.yaml": "services:\n  web:\n    networks: [missing]\n",
+	}, "compose.yaml", "override.yaml")
+	p := ve.Problems[0]
+	if p.File != filepath.Join(dir, "override.yaml") || p.Path != "services.web.networks.missing" || p.Line != 3 {
+		t.Errorf("got %s", p)
+	}
+}
+
+// TestYAMLSyntaxErrorNamesFile: compose-go drops the file name from YAML syntax errors.
+func TestYAMLSyntaxErrorNamesFile(t *testing.T) {
+	ve, dir := loadErr(t, map[string]string{
+		"compose.yaml": "name: p\nservices:\n  web:\n    image: nginx\n",
+		"broken.yaml":  "services:\n  web:\n    image: nginx\n    ports: [80\n  db: x: y\n",
+	}, "compose.yaml", "broken.yaml")
+	p := ve.Problems[0]
+	if p.File != filepath.Join(dir, "broken.yaml") || p.Line == 0 || !strings.Contains(p.Message, "yaml") {
+		t.Errorf("got %+v", p)
+	}
+	if want := filepath.Join(dir, "broken.yaml") + ":"; !strings.HasPrefix(ve.Error(), want) {
+		t.Errorf("Error() = %q, want prefix %q", ve.Error(), want)
+	}
+}
+
+func TestInterpolationErrorHasPath(t *testing.T) {
+	ve, _ := loadErr(t, map[string]string{
+		"compose.yaml": "name: p\nservices:\n  web:\n    image: nginx:${TAG:?TAG is required}\n",
+	}, "compose.yaml")
+	p := ve.Problems[0]
+	if p.Path != "services.web.image" || p.Line != 4 || !strings.Contains(p.Message, "TAG is required") {
+		t.Errorf("got %s", p)
+	}
+}
+
+func TestProblemString(t *testing.T) {
+	tests := []struct {
+		p    spec.Problem
+		want string
+	}{
+		{spec.Problem{File: "/a.yaml", Path: "services.web", Line: 3, Column: 5, Message: "bad"}, "/a.yaml:3:5: services.web: bad"},
+		{spec.Problem{File: "/a.yaml", Message: "bad"}, "/a.yaml: bad"},
+		{spec.Problem{Path: "services.web", Message: "bad"}, "services.web: bad"},
+	}
+	for _, tc := range tests {
+		if got := tc.p.String(); got != tc.want {
+			t.Errorf("String() = %q, want %q", got, tc.want)
+		}
+	}
+}
