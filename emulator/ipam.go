@@ -71,22 +71,6 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return netip.AddrFrom4(a)
 }
 
-// usedAddrs returns the addresses held on network id by running containers.
-func (s *state) usedAddrs(netName, netID string) map[netip.Addr]string {
-	used := map[netip.Addr]string{}
-	for _, c := range s.containers {
-		if !c.State.Running && !c.State.Restarting {
-			continue
-		}
-		for name, ep := range c.Networks {
-			if (ep.NetworkID == netID || name == netName) && ep.IPAddress.IsValid() {
-				used[ep.IPAddress] = c.ID
-			}
-		}
-	}
-	return used
-}
-
 // allocAddr hands out an address on n: the requested one, or the next free one after
 // the network's cursor (dockerd allocates serially and wraps around).
 func (t *txn) allocAddr(n *netRec, want netip.Addr) (netip.Addr, netip.Prefix, netip.Addr, error) {
@@ -104,7 +88,7 @@ func (t *txn) allocAddr(n *netRec, want netip.Addr) (netip.Addr, netip.Prefix, n
 		return netip.Addr{}, netip.Prefix{}, netip.Addr{}, nil
 	}
 	subnet := cfg.Subnet
-	used := t.s.usedAddrs(n.Name, n.ID)
+	used := t.s.addrs[n.ID]
 	reserved := func(a netip.Addr) bool {
 		if a == cfg.Gateway || a == subnet.Masked().Addr() || a == lastAddr(subnet) {
 			return true

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -16,6 +17,7 @@ type state struct {
 	images     map[string]*imgRec
 	tags       map[string]string // normalized tag or digest reference -> image id
 	counters   counters
+	addrs      map[string]map[netip.Addr]string // network id -> address -> running container id
 
 	order []*ctrRec // containers newest first; nil when stale
 }
@@ -28,6 +30,7 @@ func newState() *state {
 		volumes:    map[string]*volRec{},
 		images:     map[string]*imgRec{},
 		tags:       map[string]string{},
+		addrs:      map[string]map[netip.Addr]string{},
 	}
 }
 
@@ -36,6 +39,10 @@ func (s *state) setContainer(c *ctrRec) {
 		delete(s.names, old.Name)
 	}
 	s.order = nil
+	if old := s.containers[c.ID]; old != nil {
+		s.indexAddrs(old, false)
+	}
+	s.indexAddrs(c, true)
 	s.containers[c.ID] = c
 	s.names[c.Name] = c.ID
 }
@@ -45,8 +52,31 @@ func (s *state) dropContainer(id string) {
 		if s.names[old.Name] == id {
 			delete(s.names, old.Name)
 		}
+		s.indexAddrs(old, false)
 		delete(s.containers, id)
 		s.order = nil
+	}
+}
+
+// indexAddrs adds (or removes) the addresses c holds while running.
+func (s *state) indexAddrs(c *ctrRec, add bool) {
+	if !c.State.Running && !c.State.Restarting {
+		return
+	}
+	for _, ep := range c.Networks {
+		if ep.NetworkID == "" || !ep.IPAddress.IsValid() {
+			continue
+		}
+		m := s.addrs[ep.NetworkID]
+		if add {
+			if m == nil {
+				m = map[netip.Addr]string{}
+				s.addrs[ep.NetworkID] = m
+			}
+			m[ep.IPAddress] = c.ID
+		} else if m[ep.IPAddress] == c.ID {
+			delete(m, ep.IPAddress)
+		}
 	}
 }
 

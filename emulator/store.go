@@ -72,6 +72,8 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "wal_autocheckpoint(4000)")
+		q.Add("_pragma", "mmap_size(268435456)")
 		dsn = "file:" + path + "?" + q.Encode()
 	}
 	db, err := sql.Open("sqlite", dsn)
