@@ -66,6 +66,7 @@ func (b *builder) hostConfig(s types.ServiceConfig, n int) (*container.HostConfi
 		OomScoreAdj:    int(s.OomScoreAdj),
 		Umask:          s.Umask,
 	}
+	h.Links = b.links(s)
 	if len(s.ExtraHosts) > 0 {
 		h.ExtraHosts = s.ExtraHosts.AsList(":")
 	}

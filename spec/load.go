@@ -2,6 +2,7 @@ package spec
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -61,7 +62,19 @@ func LoadProject(ctx context.Context, opts Options) (*types.Project, error) {
 // loadProject loads with compose-go, skipping its consistency check (Validate reimplements
 // it and reports every problem rather than the first). It returns the project options too,
 // so that callers can locate files. With raw, errors are compose-go's own.
-func loadProject(ctx context.Context, opts Options, raw bool) (*types.Project, *loaded, error) {
+func loadProject(ctx context.Context, opts Options, raw bool) (p *types.Project, l *loaded, err error) {
+	defer func() {
+		// compose-go is third-party code fed arbitrary input: a panic in it is reported as
+		// a problem with the files rather than crashing the reconciler.
+		if r := recover(); r != nil {
+			p = nil
+			file := firstOf(opts.Files)
+			if abs, aerr := filepath.Abs(file); aerr == nil && file != "" {
+				file = abs
+			}
+			err = &ValidationError{Problems: []Problem{{File: file, Message: fmt.Sprintf("compose loader failed: %v", r)}}}
+		}
+	}()
 	po, err := projectOptions(opts)
 	if err != nil {
 		if raw {
@@ -69,9 +82,9 @@ func loadProject(ctx context.Context, opts Options, raw bool) (*types.Project, *
 		}
 		return nil, nil, toValidationError(err, opts.Files)
 	}
-	l := &loaded{po: po}
+	l = &loaded{po: po}
 	po.WithListeners(l.listen)
-	p, err := po.LoadProject(ctx)
+	p, err = po.LoadProject(ctx)
 	if err == nil {
 		l.collect(p)
 		// docker compose loads WithoutEnvironmentResolution, then resolves env_file into
@@ -82,9 +95,59 @@ func loadProject(ctx context.Context, opts Options, raw bool) (*types.Project, *
 		if raw {
 			return nil, l, err
 		}
-		return nil, l, toValidationError(err, po.ConfigPaths)
+		ve := toValidationError(err, po.ConfigPaths)
+		return nil, l, withMoreProblems(ctx, opts, ve)
 	}
 	return p, l, nil
+}
+
+// withMoreProblems adds, to a compose-go error that is not a YAML syntax error, the
+// problems checkProject finds in the project loaded again without schema validation
+// (compose-go stops at its first error; the reconciler reports every problem).
+func withMoreProblems(ctx context.Context, opts Options, err error) (out error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = err // without schema validation compose-go may panic on bad shapes
+		}
+	}()
+	ve, ok := err.(*ValidationError)
+	if !ok || len(ve.Problems) != 1 || ve.Problems[0].Line > 0 && ve.Problems[0].Path == "" {
+		return err
+	}
+	po, perr := projectOptions(opts)
+	if perr != nil {
+		return err
+	}
+	_ = cli.WithLoadOptions(func(o *loader.Options) { o.SkipValidation = true })(po)
+	p, lerr := po.LoadProject(ctx)
+	if lerr != nil {
+		return err
+	}
+	if p, lerr = p.WithServicesEnvironmentResolved(true); lerr != nil {
+		return err
+	}
+	seen := map[string]bool{ve.Problems[0].Path: true}
+	more := checkProject(p, p.ComposeFiles)
+	var add []Problem
+	for _, pr := range more {
+		if !seen[pr.Path] {
+			seen[pr.Path] = true
+			add = append(add, pr)
+		}
+	}
+	if len(add) == 0 {
+		return err
+	}
+	extra := newValidationError(add, p.ComposeFiles)
+	ve.Problems = append(ve.Problems, extra.Problems...)
+	return ve
+}
+
+func firstOf(files []string) string {
+	if len(files) == 0 {
+		return ""
+	}
+	return files[0]
 }
 
 // loaded records what a load read besides the compose files, for Desired.WatchFiles.

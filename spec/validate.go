@@ -170,6 +170,9 @@ func problemFromText(msg string) Problem {
 		if p.Path == "(root)" {
 			p.Path = ""
 		}
+		if p.Message == "false schema" { // the JSON schema's wording for a key it does not allow
+			p.Message = "unknown key"
+		}
 	case reInterp.MatchString(msg):
 		m := reInterp.FindStringSubmatch(msg)
 		p.Path, p.Message = m[1], "interpolation: "+m[2]

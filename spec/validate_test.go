@@ -138,3 +138,30 @@ func TestProblemString(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaErrorPlusMore: compose-go stops at its first (schema) error; the other
+// problems are still reported.
+func TestSchemaErrorPlusMore(t *testing.T) {
+	ve, _ := loadErr(t, map[string]string{"compose.yaml": `
+name: p
+services:
+  web:
+    image: nginx
+    restartt: always
+  side:
+    image: busybox
+    container_name: side
+    deploy: {replicas: 2}
+`}, "compose.yaml")
+	var paths []string
+	for _, p := range ve.Problems {
+		paths = append(paths, p.Path)
+	}
+	want := []string{"services.web.restartt", "services.side.container_name"}
+	if strings.Join(paths, ",") != strings.Join(want, ",") {
+		t.Errorf("paths %v, want %v:\n%v", paths, want, ve)
+	}
+	if ve.Problems[0].Message != "unknown key" {
+		t.Errorf("message %q, want %q", ve.Problems[0].Message, "unknown key")
+	}
+}
