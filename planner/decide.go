@@ -15,6 +15,8 @@ type serviceDecision struct {
 	create []int                // new replica numbers, ascending
 	// recreated is set when any kept container is replaced.
 	recreated bool
+	// last are the service's final actions (its dependents wait for them).
+	last []int
 	// restartStops are the running containers of restart:true dependents to stop
 	// before this service's containers are replaced.
 	restartStops []*containerDecision
@@ -54,7 +56,7 @@ func (b *builder) policyFor(name string) RecreatePolicy {
 	if p == "" {
 		p = RecreateDiverged
 	}
-	if !b.targeted[name] && p == RecreateForce {
+	if !b.isTargeted(name) && p == RecreateForce {
 		return RecreateDiverged
 	}
 	return p
@@ -63,17 +65,18 @@ func (b *builder) policyFor(name string) RecreatePolicy {
 // decideService classifies the observed containers of s: kept (maybe replaced or
 // started), removed (scale down, duplicates) and the new replica numbers.
 func (b *builder) decideService(s *spec.Service) {
-	sd := &serviceDecision{svc: s}
+	sd := b.newServiceDecision()
+	sd.svc = s
 	b.decisions[s.Name] = sd
 	policy := b.policyFor(s.Name)
 	observed := b.byService[s.Name]
 
 	// One container per number: prefer not obsolete, then running, then the newest.
-	byNum := make(map[int]*containerDecision, len(observed))
-	var all []*containerDecision
+	all := make([]*containerDecision, 0, len(observed))
 	maxNum := 0
 	for _, c := range observed {
-		cd := &containerDecision{c: c, number: number(c)}
+		cd := b.newContainerDecision()
+		cd.c, cd.number = c, number(c)
 		if cd.number > maxNum {
 			maxNum = cd.number
 		}
@@ -118,15 +121,18 @@ func (b *builder) decideService(s *spec.Service) {
 		}
 		return strings.Compare(x.c.Name, y.c.Name)
 	})
-	var candidates []*containerDecision
-	for _, cd := range all {
-		if cd.number == 0 || byNum[cd.number] != nil {
-			cd.removeReason, cd.duplicate = "duplicate replica number", true
-			sd.remove = append(sd.remove, cd)
-			continue
+	candidates := all[:0:0]
+	if len(all) == 1 && all[0].number > 0 {
+		candidates = all
+	} else {
+		for _, cd := range all {
+			if cd.number == 0 || slices.ContainsFunc(candidates, func(x *containerDecision) bool { return x.number == cd.number }) {
+				cd.removeReason, cd.duplicate = "duplicate replica number", true
+				sd.remove = append(sd.remove, cd)
+				continue
+			}
+			candidates = append(candidates, cd)
 		}
-		byNum[cd.number] = cd
-		candidates = append(candidates, cd)
 	}
 	// candidates: up-to-date by number, then obsolete by number. Keep the first
 	// Replicas, remove the rest (obsolete first, then the highest numbers).
@@ -150,6 +156,26 @@ func (b *builder) decideService(s *spec.Service) {
 		maxNum++
 		sd.create = append(sd.create, maxNum)
 	}
+}
+
+// newServiceDecision and newContainerDecision hand out zeroed values from
+// arenas sized for the inputs (one allocation each instead of one per value).
+func (b *builder) newServiceDecision() *serviceDecision {
+	if len(b.sdArena) == 0 {
+		b.sdArena = make([]serviceDecision, max(len(b.d.Services), 8))
+	}
+	sd := &b.sdArena[0]
+	b.sdArena = b.sdArena[1:]
+	return sd
+}
+
+func (b *builder) newContainerDecision() *containerDecision {
+	if len(b.cdArena) == 0 {
+		b.cdArena = make([]containerDecision, max(len(b.obs.Containers), 8))
+	}
+	cd := &b.cdArena[0]
+	b.cdArena = b.cdArena[1:]
+	return cd
 }
 
 // judge decides whether cd must be replaced under policy, and why.

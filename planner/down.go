@@ -36,7 +36,7 @@ func Down(desired *spec.Desired, observed Observed, opts DownOptions) (*Plan, er
 	b.opts.StopTimeout = opts.StopTimeout
 
 	svcs, known := downServices(desired, &observed)
-	order, cycle := topoOrder(svcs, known)
+	order, cycle := topoOrder(svcs, func(name string) bool { return known[name] })
 	if cycle != "" {
 		return nil, errors.Join(&Error{Kind: KindService, Name: cycle, Op: "order", Err: ErrDependencyCycle})
 	}

@@ -20,7 +20,7 @@ func (b *builder) infraDeps(s *spec.Service) []int {
 	}
 	deps = append(deps, b.imgNode[s.Image])
 	for _, dep := range s.DependsOn {
-		deps = append(deps, b.lastNodes[dep.Service]...)
+		deps = append(deps, b.last(dep.Service)...)
 	}
 	return deps
 }
@@ -31,7 +31,7 @@ func (b *builder) infraDeps(s *spec.Service) []int {
 func (b *builder) startDeps(s *spec.Service) []int {
 	var deps []int
 	for _, dep := range s.DependsOn {
-		if b.services[dep.Service] == nil || !b.scope[dep.Service] {
+		if b.services[dep.Service] == nil || !b.inScope(dep.Service) {
 			continue
 		}
 		var t ActionType
@@ -41,7 +41,7 @@ func (b *builder) startDeps(s *spec.Service) []int {
 		case "service_completed_successfully":
 			t = WaitCompleted
 		default:
-			deps = append(deps, b.lastNodes[dep.Service]...)
+			deps = append(deps, b.last(dep.Service)...)
 			continue
 		}
 		deps = append(deps, b.waitFor(dep.Service, t, dep.Required, "depends_on "+dep.Condition+" of "+s.Name))
@@ -62,7 +62,7 @@ func (b *builder) waitFor(name string, t ActionType, required bool, reason strin
 	}
 	id := b.add(Action{
 		Type: t, Kind: KindService, Resource: name, Service: name, Reason: reason,
-		Group: "wait:" + name, DependsOn: b.lastNodes[name],
+		Group: "wait:" + name, DependsOn: b.last(name),
 		Wait: &Wait{Service: name, Containers: names, Required: required},
 	})
 	b.waitNodes[key] = id
@@ -198,7 +198,7 @@ func (b *builder) emitService(s *spec.Service) {
 		})
 		last = append(last, b.start(want.Name, s.Name, group, "created", id, startDeps))
 	}
-	b.lastNodes[s.Name] = last
+	sd.last = last
 }
 
 // start adds a StartContainer after node (unless NoStart) and returns the last node.
@@ -223,12 +223,8 @@ func tmpName(oldID, name string) string {
 // emitOrphans warns about, or removes, containers of services the project no
 // longer has (profile-disabled services are not orphans) and exited one-offs.
 func (b *builder) emitOrphans() {
-	known := make(map[string]bool, len(b.services)+len(b.d.DisabledServices))
-	for name := range b.services {
-		known[name] = true
-	}
-	for _, name := range b.d.DisabledServices {
-		known[name] = true
+	known := func(name string) bool {
+		return b.services[name] != nil || slices.Contains(b.d.DisabledServices, name)
 	}
 	var orphans []*Container
 	for i := range b.obs.Containers {
@@ -239,7 +235,7 @@ func (b *builder) emitOrphans() {
 			}
 			continue
 		}
-		if !known[c.Labels[spec.LabelService]] {
+		if !known(c.Labels[spec.LabelService]) {
 			orphans = append(orphans, c)
 		}
 	}

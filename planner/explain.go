@@ -23,39 +23,149 @@ func explain(label string, s *spec.Service) []FieldChange {
 	if label == "" {
 		return nil
 	}
-	var before map[string]string
-	if err := json.Unmarshal([]byte(label), &before); err != nil {
+	before, ok := parseFlat(label)
+	if !ok {
 		return nil
 	}
-	keys := make([]string, 0, len(before)+len(s.Fields))
-	for k := range before {
-		keys = append(keys, k)
+	after := make([]kv, 0, len(s.Fields))
+	for k, v := range s.Fields {
+		after = append(after, kv{k, v})
 	}
-	for k := range s.Fields {
-		if _, ok := before[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
+	slices.SortFunc(after, func(x, y kv) int { return strings.Compare(x.k, y.k) })
 	var out []FieldChange
-	for _, k := range keys {
-		bv, bok := before[k]
-		av, aok := s.Fields[k]
-		if bok == aok && bv == av {
-			continue
-		}
-		fc := FieldChange{Path: k, Before: bv, After: av, BeforeAbsent: !bok, AfterAbsent: !aok}
-		if s.Secret[k] || looksSecret(k) {
-			if bok {
+	add := func(fc FieldChange) {
+		if s.Secret[fc.Path] || looksSecret(fc.Path) {
+			if !fc.BeforeAbsent {
 				fc.Before = Masked
 			}
-			if aok {
+			if !fc.AfterAbsent {
 				fc.After = Masked
 			}
 		}
 		out = append(out, fc)
 	}
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || (i < len(before) && before[i].k < after[j].k):
+			add(FieldChange{Path: before[i].k, Before: before[i].v, AfterAbsent: true})
+			i++
+		case i == len(before) || after[j].k < before[i].k:
+			add(FieldChange{Path: after[j].k, After: after[j].v, BeforeAbsent: true})
+			j++
+		default:
+			if before[i].v != after[j].v {
+				add(FieldChange{Path: after[j].k, Before: before[i].v, After: after[j].v})
+			}
+			i++
+			j++
+		}
+	}
 	return out
+}
+
+type kv struct{ k, v string }
+
+// parseFlat decodes a JSON object of string values into pairs sorted by key (the
+// last of duplicate keys wins, as encoding/json). Labels written by spec are plain
+// and sorted, so the common path is a single scan without allocation per value;
+// anything unusual goes through encoding/json.
+func parseFlat(label string) ([]kv, bool) {
+	out := make([]kv, 0, 32)
+	p := scanner{s: label}
+	if !p.eat('{') {
+		return parseFlatSlow(label)
+	}
+	if !p.eat('}') {
+		for {
+			k, ok := p.str()
+			if !ok || !p.eat(':') {
+				return parseFlatSlow(label)
+			}
+			v, ok := p.str()
+			if !ok {
+				return parseFlatSlow(label)
+			}
+			out = append(out, kv{k, v})
+			if p.eat(',') {
+				continue
+			}
+			if p.eat('}') {
+				break
+			}
+			return parseFlatSlow(label)
+		}
+	}
+	if p.skipSpace(); p.i != len(p.s) {
+		return parseFlatSlow(label)
+	}
+	if !slices.IsSortedFunc(out, func(x, y kv) int { return strings.Compare(x.k, y.k) }) {
+		slices.SortStableFunc(out, func(x, y kv) int { return strings.Compare(x.k, y.k) })
+	}
+	// keep the last of duplicate keys
+	w := 0
+	for r := range out {
+		if w > 0 && out[w-1].k == out[r].k {
+			out[w-1] = out[r]
+			continue
+		}
+		out[w] = out[r]
+		w++
+	}
+	return out[:w], true
+}
+
+func parseFlatSlow(label string) ([]kv, bool) {
+	var m map[string]string
+	if err := json.Unmarshal([]byte(label), &m); err != nil {
+		return nil, false
+	}
+	out := make([]kv, 0, len(m))
+	for k, v := range m {
+		out = append(out, kv{k, v})
+	}
+	slices.SortFunc(out, func(x, y kv) int { return strings.Compare(x.k, y.k) })
+	return out, true
+}
+
+type scanner struct {
+	s string
+	i int
+}
+
+func (p *scanner) skipSpace() {
+	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\n' || p.s[p.i] == '\t' || p.s[p.i] == '\r') {
+		p.i++
+	}
+}
+
+func (p *scanner) eat(c byte) bool {
+	p.skipSpace()
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// str reads a JSON string without escapes or non-ASCII bytes (the fast path only).
+func (p *scanner) str() (string, bool) {
+	if !p.eat('"') {
+		return "", false
+	}
+	start := p.i
+	for p.i < len(p.s) {
+		c := p.s[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return p.s[start : p.i-1], true
+		case c == '\\' || c < 0x20 || c >= 0x80:
+			return "", false
+		}
+		p.i++
+	}
+	return "", false
 }
 
 var secretWords = []string{"PASSWORD", "SECRET", "TOKEN", "KEY", "CREDENTIAL"}

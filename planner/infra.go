@@ -91,8 +91,11 @@ func (b *builder) buildOnly(img *spec.Image) bool {
 }
 
 func (b *builder) imageInScope(img *spec.Image) bool {
+	if len(b.opts.Services) == 0 {
+		return true
+	}
 	for _, s := range img.Services {
-		if b.scope[s] {
+		if b.inScope(s) {
 			return true
 		}
 	}

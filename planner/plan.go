@@ -39,6 +39,8 @@ type builder struct {
 
 	services map[string]*spec.Service
 	order    []*spec.Service // services in scope, dependencies first
+	// scope and targeted are filled only when Options.Services is set; use
+	// inScope and isTargeted.
 	scope    map[string]bool
 	targeted map[string]bool
 
@@ -57,8 +59,10 @@ type builder struct {
 	volNode     map[string]int
 	connectNode map[string][]int // observed container id -> reconnect actions
 	destroyed   map[string]int   // observed container id -> its RemoveContainer, when a volume re-creation removes it first
-	lastNodes   map[string][]int // service -> its final actions
 	waitNodes   map[string]int   // "svc\x00condition\x00required" -> wait action
+
+	sdArena []serviceDecision
+	cdArena []containerDecision
 }
 
 func newBuilder(d *spec.Desired, obs *Observed, opts Options) *builder {
@@ -66,8 +70,8 @@ func newBuilder(d *spec.Desired, obs *Observed, opts Options) *builder {
 		d: d, obs: obs, opts: opts,
 		plan:         &Plan{Project: d.Project},
 		services:     make(map[string]*spec.Service, len(d.Services)),
-		scope:        make(map[string]bool, len(d.Services)),
-		targeted:     make(map[string]bool, len(d.Services)),
+		scope:        map[string]bool{},
+		targeted:     map[string]bool{},
 		byService:    make(map[string][]*Container, len(d.Services)),
 		netObs:       make(map[string]*Network, len(obs.Networks)),
 		volObs:       make(map[string]*Volume, len(obs.Volumes)),
@@ -81,7 +85,6 @@ func newBuilder(d *spec.Desired, obs *Observed, opts Options) *builder {
 		volNode:      map[string]int{},
 		connectNode:  map[string][]int{},
 		destroyed:    map[string]int{},
-		lastNodes:    make(map[string][]int, len(d.Services)),
 		waitNodes:    map[string]int{},
 	}
 	if d.Project == "" {
@@ -177,7 +180,6 @@ func (b *builder) selectScope() {
 		}
 		b.targeted[name] = true
 	}
-	all := len(b.opts.Services) == 0
 	var visit func(name string)
 	visit = func(name string) {
 		if b.scope[name] {
@@ -190,16 +192,12 @@ func (b *builder) selectScope() {
 			}
 		}
 	}
-	for i := range b.d.Services {
-		name := b.d.Services[i].Name
-		if all {
-			b.targeted[name] = true
-		}
-		if b.targeted[name] {
+	for _, name := range b.opts.Services {
+		if b.services[name] != nil {
 			visit(name)
 		}
 	}
-	order, cycle := topoOrder(b.d.Services, b.scope)
+	order, cycle := topoOrder(b.d.Services, b.inScope)
 	if cycle != "" {
 		b.fail(KindService, cycle, "order", ErrDependencyCycle, "")
 		return
@@ -207,10 +205,29 @@ func (b *builder) selectScope() {
 	b.order = order
 }
 
+// inScope reports whether service name is planned (targeted or a dependency).
+func (b *builder) inScope(name string) bool {
+	return len(b.opts.Services) == 0 || b.scope[name]
+}
+
+// isTargeted reports whether service name was named in Options.Services (all
+// services are when none is named).
+func (b *builder) isTargeted(name string) bool {
+	return len(b.opts.Services) == 0 || b.targeted[name]
+}
+
+// last returns the final actions of service name (none when it is not planned).
+func (b *builder) last(name string) []int {
+	if sd := b.decisions[name]; sd != nil {
+		return sd.last
+	}
+	return nil
+}
+
 // topoOrder returns the services in scope sorted by (depth, name), where depth is
 // 0 for a service without dependencies and 1+max(depth of deps) otherwise. On a
 // cycle it returns the name of a service on it.
-func topoOrder(svcs []spec.Service, scope map[string]bool) ([]*spec.Service, string) {
+func topoOrder(svcs []spec.Service, scope func(string) bool) ([]*spec.Service, string) {
 	idx := make(map[string]int, len(svcs))
 	for i := range svcs {
 		idx[svcs[i].Name] = i
@@ -246,7 +263,7 @@ func topoOrder(svcs []spec.Service, scope map[string]bool) ([]*spec.Service, str
 	}
 	var out []*spec.Service
 	for i := range svcs {
-		if scope[svcs[i].Name] {
+		if scope(svcs[i].Name) {
 			visit(i)
 			out = append(out, &svcs[i])
 		}
