@@ -84,4 +84,6 @@ func inspect(t testing.TB, api emulator.API, ref string) container.InspectRespon
 	return res.Container
 }
 
-func emulatorNotModified(ctx context.Context) context.Context { return emulator.WithNotModifiedErrors(ctx) }
+func emulatorNotModified(ctx context.Context) context.Context {
+	return emulator.WithNotModifiedErrors(ctx)
+}

@@ -258,7 +258,7 @@ func TestVolumes(t *testing.T) {
 	ctx := context.Background()
 	pull(t, e, "redis") // image VOLUME /data
 	id := must[client.ContainerCreateResult](t)(e.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "cache", Image: "redis",
-		Config: &container.Config{Volumes: map[string]struct{}{"/anon": {}}},
+		Config:     &container.Config{Volumes: map[string]struct{}{"/anon": {}}},
 		HostConfig: &container.HostConfig{Binds: []string{"named:/named:ro", "/srv/host:/host"}}})).ID
 	c := inspect(t, e, id)
 	if len(c.Mounts) != 4 {
