@@ -203,11 +203,13 @@ func (b *builder) networking(s types.ServiceConfig, n int) (container.NetworkMod
 
 func (b *builder) endpoint(s types.ServiceConfig, n int, key string) (*network.EndpointSettings, error) {
 	c := s.Networks[key]
-	ep := &network.EndpointSettings{
-		// compose's getAliases with useNetworkAliases: container name, service name, user aliases
-		Aliases: []string{ContainerName(b.p.Name, s, n), s.Name},
-		Links:   b.links(s),
+	// compose's getAliases with useNetworkAliases: container name, service name (unless
+	// use_service_name_alias is false), user aliases
+	aliases := []string{ContainerName(b.p.Name, s, n)}
+	if c.ServiceNameAliasEnabled() {
+		aliases = append(aliases, s.Name)
 	}
+	ep := &network.EndpointSettings{Aliases: aliases, Links: b.links(s)}
 	if c == nil {
 		return ep, nil
 	}

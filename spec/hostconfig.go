@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"regexp"
 	"net/netip"
 	"os"
 	"path"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/go-units"
+	"github.com/moby/moby/api/types/blkiodev"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
 )
@@ -238,20 +240,66 @@ func resources(s types.ServiceConfig) container.Resources {
 			}
 		}
 	}
+	var cdi []string
 	for _, d := range s.Devices {
+		if d.Source == d.Target && reCDIName.MatchString(d.Source) {
+			cdi = append(cdi, d.Source)
+			continue
+		}
 		r.Devices = append(r.Devices, container.DeviceMapping{
 			PathOnHost: d.Source, PathInContainer: d.Target, CgroupPermissions: d.Permissions,
 		})
 	}
+	if len(cdi) > 0 {
+		r.DeviceRequests = append(r.DeviceRequests, container.DeviceRequest{Driver: "cdi", DeviceIDs: cdi})
+	}
+	for _, g := range s.Gpus {
+		r.DeviceRequests = append(r.DeviceRequests, container.DeviceRequest{
+			Driver:       g.Driver,
+			Count:        int(g.Count),
+			DeviceIDs:    g.IDs,
+			Capabilities: [][]string{append(append([]string{}, g.Capabilities...), "gpu")},
+			Options:      cloneMap(g.Options),
+		})
+	}
+	setBlkio(s.BlkioConfig, &r)
 	for name, u := range s.Ulimits {
-		soft, hard := int64(u.Soft), int64(u.Hard)
-		if u.Single != 0 {
-			soft, hard = int64(u.Single), int64(u.Single)
+		soft, hard := int64(u.Single), int64(u.Single)
+		if u.Soft != 0 {
+			soft = int64(u.Soft)
+		}
+		if u.Hard != 0 {
+			hard = int64(u.Hard)
 		}
 		r.Ulimits = append(r.Ulimits, &units.Ulimit{Name: name, Soft: soft, Hard: hard})
 	}
 	sortUlimits(r.Ulimits)
 	return r
+}
+
+// reCDIName matches a fully qualified CDI device name, vendor.com/class=name.
+var reCDIName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*=[A-Za-z0-9_.:-]+$`)
+
+// setBlkio is compose's setBlkio.
+func setBlkio(b *types.BlkioConfig, r *container.Resources) {
+	if b == nil {
+		return
+	}
+	r.BlkioWeight = b.Weight
+	for _, d := range b.WeightDevice {
+		r.BlkioWeightDevice = append(r.BlkioWeightDevice, &blkiodev.WeightDevice{Path: d.Path, Weight: d.Weight})
+	}
+	throttle := func(in []types.ThrottleDevice) []*blkiodev.ThrottleDevice {
+		var out []*blkiodev.ThrottleDevice
+		for _, d := range in {
+			out = append(out, &blkiodev.ThrottleDevice{Path: d.Path, Rate: uint64(d.Rate)})
+		}
+		return out
+	}
+	r.BlkioDeviceReadBps = throttle(b.DeviceReadBps)
+	r.BlkioDeviceReadIOps = throttle(b.DeviceReadIOps)
+	r.BlkioDeviceWriteBps = throttle(b.DeviceWriteBps)
+	r.BlkioDeviceWriteIOps = throttle(b.DeviceWriteIOps)
 }
 
 func sortUlimits(u []*units.Ulimit) {
@@ -262,8 +310,9 @@ func sortUlimits(u []*units.Ulimit) {
 	}
 }
 
-// mounts is compose's buildContainerVolumes: simple binds and named volumes as Binds
-// strings, everything else (and secrets/configs as read-only binds) as Mounts.
+// mounts is compose's buildContainerVolumes: binds that need no Mount API option as Binds
+// strings (the Bind API creates a missing host path), everything else, and secrets and
+// configs as read-only binds, as Mounts, in file order.
 func (b *builder) mounts(s types.ServiceConfig) ([]string, []mount.Mount, error) {
 	var binds []string
 	var mounts []mount.Mount
@@ -295,12 +344,9 @@ func (b *builder) mounts(s types.ServiceConfig) ([]string, []mount.Mount, error)
 			source := v.Source
 			if vol, ok := b.p.Volumes[v.Source]; ok && v.Source != "" {
 				source = vol.Name
-				if !volumeNeedsMountAPI(v.Volume) {
-					binds = append(binds, bindString(source, v))
-					continue
-				}
 			}
-			m := mount.Mount{Type: mount.TypeVolume, Source: source, Target: v.Target, ReadOnly: v.ReadOnly}
+			m := mount.Mount{Type: mount.TypeVolume, Source: source, Target: v.Target, ReadOnly: v.ReadOnly,
+				Consistency: mount.Consistency(v.Consistency)}
 			if v.Volume != nil {
 				m.VolumeOptions = &mount.VolumeOptions{NoCopy: v.Volume.NoCopy, Labels: cloneMap(v.Volume.Labels), Subpath: v.Volume.Subpath}
 			}
@@ -330,7 +376,9 @@ func (b *builder) mounts(s types.ServiceConfig) ([]string, []mount.Mount, error)
 		} else if !path.IsAbs(target) {
 			target = "/run/secrets/" + target
 		}
-		mounts = append(mounts, mount.Mount{Type: mount.TypeBind, Source: def.File, Target: target, ReadOnly: true})
+		// compose mounts secrets with create_host_path: false
+		mounts = append(mounts, mount.Mount{Type: mount.TypeBind, Source: def.File, Target: target, ReadOnly: true,
+			BindOptions: &mount.BindOptions{}})
 	}
 	for _, cfg := range s.Configs {
 		def := b.p.Configs[cfg.Source]
@@ -350,10 +398,6 @@ func (b *builder) mounts(s types.ServiceConfig) ([]string, []mount.Mount, error)
 
 func bindNeedsMountAPI(b *types.ServiceVolumeBind) bool {
 	return b != nil && (!bool(b.CreateHostPath) || b.Propagation != "" || b.Recursive != "")
-}
-
-func volumeNeedsMountAPI(v *types.ServiceVolumeVolume) bool {
-	return v != nil && (len(v.Labels) > 0 || v.Subpath != "")
 }
 
 // bindString is compose's toBindString: source:target:rw|ro[,selinux][,propagation][,nocopy].

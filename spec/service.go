@@ -129,8 +129,6 @@ func (b *builder) warnUnsupported(s types.ServiceConfig) {
 			b.w.add(at+key, why)
 		}
 	}
-	warnIf(s.BlkioConfig != nil, "blkio_config", "block IO limits are not applied")
-	warnIf(len(s.Gpus) > 0, "gpus", "GPU requests are not applied")
 	warnIf(s.CredentialSpec != nil, "credential_spec", "Windows credential specs are not supported")
 	warnIf(s.Develop != nil, "develop", "develop.watch is not run by the reconciler (it still counts in the config hash)")
 	warnIf(len(s.PreStart) > 0, "pre_start", "lifecycle hooks are not run")
