@@ -17,9 +17,9 @@ type ruleCase struct {
 }
 
 var extraRules = []ruleCase{
-		{
-			name: "gpus, CDI devices, blkio, service-name alias opt-out, environment secret warned",
-			files: map[string]string{"compose.yaml": `
+	{
+		name: "gpus, CDI devices, blkio, service-name alias opt-out, environment secret warned",
+		files: map[string]string{"compose.yaml": `
 name: p
 services:
   ml:
@@ -33,21 +33,21 @@ services:
 secrets:
   api: {environment: API_TOKEN}
 `},
-			check: func(t *testing.T, d *spec.Desired) {
-				c := service(t, d, "ml").Containers[0]
-				r := c.HostConfig.Resources
-				eq(t, "device requests", r.DeviceRequests, []container.DeviceRequest{
-					{Driver: "cdi", DeviceIDs: []string{"vendor.com/gpu=all"}},
-					{Driver: "nvidia", Count: 2, Capabilities: [][]string{{"gpu"}}},
-				})
-				eq(t, "no device mapping", len(r.Devices), 0)
-				eq(t, "blkio", [2]any{r.BlkioWeight, r.BlkioDeviceReadBps[0].Rate}, [2]any{uint16(300), uint64(1 << 20)})
-				eq(t, "aliases", c.NetworkingConfig.EndpointsConfig["p_default"].Aliases, []string{"p-ml-1"})
-				if !strings.Contains(strings.Join(d.Warnings, "\n"), "services.ml.secrets[0]") {
-					t.Errorf("no warning for the environment secret: %v", d.Warnings)
-				}
-			},
+		check: func(t *testing.T, d *spec.Desired) {
+			c := service(t, d, "ml").Containers[0]
+			r := c.HostConfig.Resources
+			eq(t, "device requests", r.DeviceRequests, []container.DeviceRequest{
+				{Driver: "cdi", DeviceIDs: []string{"vendor.com/gpu=all"}},
+				{Driver: "nvidia", Count: 2, Capabilities: [][]string{{"gpu"}}},
+			})
+			eq(t, "no device mapping", len(r.Devices), 0)
+			eq(t, "blkio", [2]any{r.BlkioWeight, r.BlkioDeviceReadBps[0].Rate}, [2]any{uint16(300), uint64(1 << 20)})
+			eq(t, "aliases", c.NetworkingConfig.EndpointsConfig["p_default"].Aliases, []string{"p-ml-1"})
+			if !strings.Contains(strings.Join(d.Warnings, "\n"), "services.ml.secrets[0]") {
+				t.Errorf("no warning for the environment secret: %v", d.Warnings)
+			}
 		},
+	},
 }
 
 func TestDesiredRulesTable(t *testing.T) {

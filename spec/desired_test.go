@@ -254,4 +254,3 @@ volumes:
 		filepath.Join(dir, "token.txt"), filepath.Join(dir, "web.env"),
 	})
 }
-

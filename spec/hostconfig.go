@@ -2,10 +2,10 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 	"net/netip"
 	"os"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 
