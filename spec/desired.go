@@ -56,22 +56,33 @@ func FromProject(p *types.Project, opts Options) (*Desired, error) {
 	if d.Images, err = desiredImages(p); err != nil {
 		return nil, err
 	}
-	d.Warnings = w.list
+	d.Warnings = w.strings()
 	return d, nil
 }
 
 // warner collects "cannot honour" warnings, each naming the file and dotted path.
 type warner struct {
 	files []string
-	list  []string
+	probs []Problem
 }
 
 func (w *warner) add(path, msg string) {
-	file := ""
-	if len(w.files) > 0 {
-		file = w.files[0] + ": "
+	w.probs = append(w.probs, Problem{Path: path, Message: msg})
+}
+
+// strings formats the warnings as "file:line:column: path: message", locating each path
+// in the compose files (parsed only when there is a warning).
+func (w *warner) strings() []string {
+	if len(w.probs) == 0 {
+		return nil
 	}
-	w.list = append(w.list, fmt.Sprintf("%s%s: %s", file, path, msg))
+	loc := newLocator(w.files)
+	out := make([]string, len(w.probs))
+	for i := range w.probs {
+		loc.fill(&w.probs[i])
+		out[i] = w.probs[i].String()
+	}
+	return out
 }
 
 func desiredNetworks(p *types.Project, w *warner) ([]Network, error) {
