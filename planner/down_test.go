@@ -32,7 +32,7 @@ func TestRecreateSequenceDAG(t *testing.T) {
 [4] -> #5 container demo-db-1, RemoveContainer id-demo-db-1, replaced [container:demo-db-1]
 [5] -> #6 container demo-db-1, RenameContainer id-demo-db-1_demo-db-1 -> demo-db-1, finalize replacement [container:demo-db-1]
 [6] -> #7 container demo-db-1, StartContainer, replaced [container:demo-db-1]
-[7] -> #8 service db, WaitHealthy {demo-db-1 required=true}, depends_on service_healthy of web [wait:db]
+[7] -> #8 service db, WaitHealthy {demo-db-1 required=true}, depends_on condition service_healthy [wait:db]
 [1 8] -> #9 container demo-web-1, StartContainer id-demo-web-1, restarted after its dependency was replaced [container:demo-web-1]
 [2 8] -> #10 container demo-web-2, StartContainer id-demo-web-2, restarted after its dependency was replaced [container:demo-web-2]
 `)

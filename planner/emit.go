@@ -44,7 +44,7 @@ func (b *builder) startDeps(s *spec.Service) []int {
 			deps = append(deps, b.last(dep.Service)...)
 			continue
 		}
-		deps = append(deps, b.waitFor(dep.Service, t, dep.Required, "depends_on "+dep.Condition+" of "+s.Name))
+		deps = append(deps, b.waitFor(dep.Service, t, dep.Required, "depends_on condition "+dep.Condition))
 	}
 	return deps
 }
