@@ -36,6 +36,10 @@ func checkProject(p *types.Project, _ []string) []Problem {
 			if _, err := reference.ParseNormalizedNamed(s.Image); err != nil {
 				add(at+".image", "invalid image reference %q: %v", s.Image, err)
 			}
+		} else if s.Build != nil {
+			if _, err := reference.ParseNormalizedNamed(imageName(p.Name, s)); err != nil {
+				add(at+".build", "the default image name %q is not a valid reference (set image:): %v", imageName(p.Name, s), err)
+			}
 		}
 		if s.Build != nil && s.Build.DockerfileInline != "" && s.Build.Dockerfile != "" {
 			add(at+".build", "dockerfile and dockerfile_inline are mutually exclusive")

@@ -18,6 +18,21 @@ type ruleCase struct {
 
 var extraRules = []ruleCase{
 	{
+		name: "DOCKER_DEFAULT_PLATFORM applies to built services, as compose's applyPlatforms",
+		files: map[string]string{"compose.yaml": `
+name: p
+services:
+  app: {build: .}
+  db: {image: postgres}
+`},
+		opts: spec.Options{Environ: []string{"DOCKER_DEFAULT_PLATFORM=linux/amd64"}},
+		check: func(t *testing.T, d *spec.Desired) {
+			eq(t, "app platform", d.Compose.Services["app"].Platform, "linux/amd64")
+			eq(t, "db platform", d.Compose.Services["db"].Platform, "")
+			eq(t, "field", service(t, d, "app").Fields["platform"], "linux/amd64")
+		},
+	},
+	{
 		name: "gpus, CDI devices, blkio, service-name alias opt-out, environment secret warned",
 		files: map[string]string{"compose.yaml": `
 name: p

@@ -91,6 +91,9 @@ func loadProject(ctx context.Context, opts Options, raw bool) (p *types.Project,
 		// environment and discards the env_file list (compose cmd WithServices).
 		p, err = p.WithServicesEnvironmentResolved(true)
 	}
+	if err == nil {
+		applyDefaultPlatform(p)
+	}
 	if err != nil {
 		if raw {
 			return nil, l, err
@@ -148,6 +151,21 @@ func firstOf(files []string) string {
 		return ""
 	}
 	return files[0]
+}
+
+// applyDefaultPlatform is the part of compose's applyPlatforms that shapes the config
+// hash: a service with a build section and no platform gets DOCKER_DEFAULT_PLATFORM.
+func applyDefaultPlatform(p *types.Project) {
+	def := p.Environment["DOCKER_DEFAULT_PLATFORM"]
+	if def == "" {
+		return
+	}
+	for name, s := range p.Services {
+		if s.Build != nil && s.Platform == "" {
+			s.Platform = def
+			p.Services[name] = s
+		}
+	}
 }
 
 // loaded records what a load read besides the compose files, for Desired.WatchFiles.

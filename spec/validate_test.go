@@ -165,3 +165,11 @@ services:
 		t.Errorf("message %q, want %q", ve.Problems[0].Message, "unknown key")
 	}
 }
+
+func TestBuildOnlyImageNameMustBeValid(t *testing.T) {
+	ve, _ := loadErr(t, map[string]string{"compose.yaml": "name: p\nservices:\n  Web:\n    build: .\n"}, "compose.yaml")
+	p := ve.Problems[0]
+	if p.Path != "services.Web.build" || p.Line != 4 || !strings.Contains(p.Message, `"p-Web"`) {
+		t.Errorf("got %s", p)
+	}
+}
