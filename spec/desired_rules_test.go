@@ -18,6 +18,32 @@ type ruleCase struct {
 
 var extraRules = []ruleCase{
 	{
+		name: "docker-compose.yml discovery with its override file",
+		files: map[string]string{
+			"docker-compose.yml":          "name: legacy\nservices:\n  web: {image: nginx}\n",
+			"docker-compose.override.yml": "services:\n  web: {environment: {OVERRIDDEN: \"yes\"}}\n",
+		},
+		check: func(t *testing.T, d *spec.Desired) {
+			eq(t, "files", []string{filepath.Base(d.ConfigFiles[0]), filepath.Base(d.ConfigFiles[1])}, []string{"docker-compose.yml", "docker-compose.override.yml"})
+			eq(t, "override", service(t, d, "web").Fields["environment.OVERRIDDEN"], "yes")
+		},
+	},
+	{
+		name: "--project-directory: relative paths and .env from it, not from the file's folder",
+		files: map[string]string{
+			"files/stack.yml": "services:\n  web:\n    image: nginx:${TAG}\n    volumes: [./html:/html]\n",
+			"proj/.env":       "TAG=from-project-dir\n",
+		},
+		opts: spec.Options{Files: []string{"files/stack.yml"}, ProjectDirectory: "proj"},
+		check: func(t *testing.T, d *spec.Desired) {
+			eq(t, "project", d.Project, "proj")
+			web := service(t, d, "web")
+			eq(t, "image", web.Image, "nginx:from-project-dir")
+			eq(t, "bind", web.Containers[0].HostConfig.Binds, []string{filepath.Join(d.WorkingDir, "html") + ":/html:rw"})
+			eq(t, "working dir", filepath.Base(d.WorkingDir), "proj")
+		},
+	},
+	{
 		name: "DOCKER_DEFAULT_PLATFORM applies to built services, as compose's applyPlatforms",
 		files: map[string]string{"compose.yaml": `
 name: p
@@ -265,9 +291,11 @@ volumes:
 				opts.Environ = []string{"COMPOSE_FILE=" + filepath.Join(dir, "a.yml") + ":" + filepath.Join(dir, "b.yml"), "COMPOSE_PROJECT_NAME=from-env"}
 			}
 			if len(opts.EnvFiles) > 0 {
+				envFiles := make([]string, len(opts.EnvFiles))
 				for i, f := range opts.EnvFiles {
-					opts.EnvFiles[i] = filepath.Join(dir, f)
+					envFiles[i] = filepath.Join(dir, f)
 				}
+				opts.EnvFiles = envFiles
 			}
 			d := loadDir(t, dir, opts)
 			tc.check(t, d)

@@ -34,10 +34,14 @@ func loadDir(t *testing.T, dir string, opts spec.Options) *spec.Desired {
 	t.Helper()
 	if opts.ProjectDirectory == "" && len(opts.Files) == 0 {
 		opts.ProjectDirectory = dir
+	} else if opts.ProjectDirectory != "" && !filepath.IsAbs(opts.ProjectDirectory) {
+		opts.ProjectDirectory = filepath.Join(dir, opts.ProjectDirectory)
 	}
+	files := make([]string, len(opts.Files))
 	for i, f := range opts.Files {
-		opts.Files[i] = filepath.Join(dir, f)
+		files[i] = filepath.Join(dir, f)
 	}
+	opts.Files = files
 	if opts.Environ == nil {
 		opts.Environ = []string{}
 	}
