@@ -144,7 +144,7 @@ func (b *builder) decideService(s *spec.Service) {
 		}
 		if cd.recreate {
 			sd.recreated = true
-		} else if !isRunning(cd.c.State) && cd.c.State != "dead" && cd.c.State != "removing" && !b.opts.NoStart {
+		} else if !isRunning(cd.c.State) && cd.c.State != "dead" && cd.c.State != "removing" && !b.opts.NoStart && !b.completed(cd) {
 			cd.start = true
 		}
 		sd.keep = append(sd.keep, cd)
@@ -176,6 +176,16 @@ func (b *builder) newContainerDecision() *containerDecision {
 	cd := &b.cdArena[0]
 	b.cdArena = b.cdArena[1:]
 	return cd
+}
+
+// completed reports whether Options.KeepCompleted leaves cd alone: it exited 0
+// and its restart policy never restarts it (a one-shot task that is done).
+func (b *builder) completed(cd *containerDecision) bool {
+	if !b.opts.KeepCompleted || cd.c.State != "exited" || cd.c.ExitCode != 0 || cd.want == nil {
+		return false
+	}
+	hc := cd.want.HostConfig
+	return hc == nil || hc.RestartPolicy.Name == "" || hc.RestartPolicy.Name == "no"
 }
 
 // judge decides whether cd must be replaced under policy, and why.

@@ -24,6 +24,11 @@ type Options struct {
 	// RemoveOrphans stops and removes containers of services no longer in the
 	// project; otherwise they are listed in Plan.Orphans with a warning.
 	RemoveOrphans bool
+	// KeepCompleted leaves alone containers that exited with code 0 and whose
+	// restart policy is "no" (completed one-shot tasks), instead of starting them
+	// again as docker compose up does. Meant for the watch loop, where restarting
+	// them on every pass would never converge.
+	KeepCompleted bool
 	// NoStart plans creation only: no StartContainer actions (compose create).
 	NoStart bool
 	// Pull overrides every image's policy: PullAlways, PullMissing or PullNever;

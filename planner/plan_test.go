@@ -128,6 +128,24 @@ Plan: 0 to add, 1 to change, 0 to destroy.
 `),
 		},
 		{
+			name:     "keep completed leaves a one-shot container that exited 0 alone",
+			desired:  d,
+			observed: mutate(t, live, "demo-web-2", func(c *Container) { c.State = "exited" }),
+			opts:     Options{KeepCompleted: true},
+			want:     "No changes. Project \"demo\" matches the configuration.\n",
+		},
+		{
+			name:     "keep completed still starts a container that failed",
+			desired:  d,
+			observed: mutate(t, live, "demo-web-2", func(c *Container) { c.State = "exited"; c.ExitCode = 2 }),
+			opts:     Options{KeepCompleted: true},
+			want: trim(`
+  ~ container demo-web-2 will be started (container is exited)
+
+Plan: 0 to add, 1 to change, 0 to destroy.
+`),
+		},
+		{
 			name:     "no start leaves a stopped container alone",
 			desired:  d,
 			observed: mutate(t, live, "demo-web-2", func(c *Container) { c.State = "exited" }),

@@ -258,6 +258,7 @@ func TestPlanApplyReplanIsEmpty(t *testing.T) {
 			ConfirmVolumeRecreate: true,
 			Wait:                  r.IntN(2) == 0,
 			NoStart:               r.IntN(8) == 0,
+			KeepCompleted:         r.IntN(4) == 0,
 			StopTimeout:           new(int),
 		}
 		if r.IntN(6) == 0 {
@@ -288,7 +289,7 @@ func TestPlanApplyReplanIsEmpty(t *testing.T) {
 		if !p2.IsEmpty() {
 			t.Fatalf("seed %d: plan after apply is not empty:\n%s\nfirst plan:\n%s\n%s", seed, p2.DAG(), p, p.DAG())
 		}
-		if opts.Recreate != RecreateNever && !opts.NoStart {
+		if opts.Recreate != RecreateNever && !opts.NoStart && !opts.KeepCompleted {
 			for _, c := range o2.Containers {
 				inProject := slices.ContainsFunc(d2.Services, func(s spec.Service) bool { return s.Name == c.Labels[spec.LabelService] })
 				if inProject && c.State != "running" {
