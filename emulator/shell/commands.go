@@ -1,0 +1,596 @@
+package shell
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// call is one command invocation.
+type call struct {
+	in    *interp
+	args  []string // args[0] is the command as written
+	pre   []string // NAME=value prefixes
+	stdin []byte
+	out   sink
+	err   sink
+}
+
+func (c *call) name() string { return path.Base(c.args[0]) }
+
+func (c *call) print(s string)            { c.out.write([]byte(s)) }
+func (c *call) println(s string)          { c.out.write([]byte(s + "\n")) }
+func (c *call) errorf(f string, a ...any) { c.err.write([]byte(fmt.Sprintf(f, a...) + "\n")) }
+
+type builtin func(*call) int
+
+var builtins map[string]builtin
+
+// shells are the interpreters `sh -c` style invocations go through.
+var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true}
+
+// noops are tools that succeed silently (their effect is not modelled).
+var noops = map[string]bool{"chmod": true, "chown": true, "ln": true, "sync": true, "ulimit": true,
+	"umask": true, "trap": true, "wait": true, "shift": true, "apk": true, "apt-get": true, "apt": true,
+	"pip": true, "pip3": true, "update-ca-certificates": true, "addgroup": true,
+	"adduser": true, "useradd": true, "groupadd": true, "make": true, "go": true, "set": true}
+
+func init() {
+	builtins = map[string]builtin{
+		"echo": echo, "printf": printf, "true": func(*call) int { return 0 }, ":": func(*call) int { return 0 },
+		"false": func(*call) int { return 1 }, "exit": exit, "sleep": sleep, "cat": cat, "env": env,
+		"printenv": printenv, "hostname": hostname, "id": id, "whoami": whoami, "pwd": pwd, "cd": cd,
+		"export": export, "unset": unset, "exec": execBuiltin, "test": test, "[": test,
+		"ls": ls, "mkdir": mkdir, "touch": touch, "rm": rm, "cp": cp, "mv": mv, "grep": grep,
+		"head": head, "tail": tail, "wc": wc, "basename": basename, "dirname": dirname,
+		"nohup": wrapper(0), "gosu": wrapper(1), "su-exec": wrapper(1), "tini": tini, "dumb-init": wrapper(0),
+		"getent": getent, "nslookup": nslookup, "ping": ping, "nc": nc, "wget": wget, "curl": curl,
+		"pg_isready": pgIsReady, "redis-cli": redisCLI, "mysqladmin": mysqladmin, "mariadb-admin": mysqladmin,
+		"healthcheck.sh": mariadbHealth, "mongosh": mongosh, "mongo": mongosh,
+	}
+	for n := range noops {
+		builtins[n] = func(c *call) int {
+			if c.name() == "set" {
+				for _, a := range c.args[1:] {
+					if strings.HasPrefix(a, "-") && strings.Contains(a, "e") {
+						c.in.errexit = true
+					}
+					if strings.HasPrefix(a, "+") && strings.Contains(a, "e") {
+						c.in.errexit = false
+					}
+				}
+			}
+			return 0
+		}
+	}
+}
+
+// exec runs one command. execForm marks the container's own exec-form argv:
+// an unknown executable is then dockerd's start error, not sh's message.
+func (in *interp) exec(args, pre []string, stdin []byte, out, err sink, execForm bool) error {
+	c := &call{in: in, args: args, pre: pre, stdin: stdin, out: out, err: err}
+	name := c.name()
+	switch {
+	case shells[name]:
+		return in.shell(c)
+	case builtins[name] != nil:
+		in.status = builtins[name](c)
+		return nil
+	case servers[name] != nil || entrypoints[name]:
+		in.status = startProgram(c)
+		return nil
+	}
+	if p, ok := in.findScript(args[0]); ok {
+		src, _ := in.fs.ReadFile(p)
+		ch := in.child("sh", pre, out, err)
+		body := string(src)
+		if i := strings.IndexByte(body, '\n'); i >= 0 {
+			body = body[i+1:]
+		} else {
+			body = ""
+		}
+		e := ch.script(body, args)
+		in.status = ch.status
+		return e
+	}
+	in.status = 127
+	if execForm {
+		return &NotFoundError{Name: args[0]}
+	}
+	if in.sh == "bash" {
+		c.errorf("bash: line 1: %s: command not found", args[0])
+	} else {
+		c.errorf("%s: %s: not found", in.sh, args[0])
+	}
+	return nil
+}
+
+// findScript finds a "#!" script for cmd in the filesystem (by path, or on PATH).
+func (in *interp) findScript(cmd string) (string, bool) {
+	var cands []string
+	if strings.Contains(cmd, "/") {
+		cands = []string{in.abs(cmd)}
+	} else {
+		p, ok := in.vars["PATH"]
+		if !ok {
+			p = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+		}
+		for _, d := range strings.Split(p, ":") {
+			if d != "" {
+				cands = append(cands, path.Join(in.abs(d), cmd))
+			}
+		}
+	}
+	for _, p := range cands {
+		if b, err := in.fs.ReadFile(p); err == nil && bytes.HasPrefix(b, []byte("#!")) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// shell runs sh/bash: -c script, a script file, or an interactive shell.
+func (in *interp) shell(c *call) error {
+	name := c.name()
+	if name != "bash" {
+		name = "sh"
+	}
+	i, cflag, errexit := 1, false, false
+	for ; i < len(c.args); i++ {
+		a := c.args[i]
+		if a == "-o" || a == "+o" {
+			i++
+			continue
+		}
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
+			break
+		}
+		cflag = cflag || strings.Contains(a, "c") && a[0] == '-'
+		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
+	}
+	ch := in.child(name, c.pre, c.out, c.err)
+	ch.errexit = errexit
+	if cflag {
+		if i >= len(c.args) {
+			c.errorf("%s: -c requires an argument", name)
+			in.status = 2
+			return nil
+		}
+		args := []string{name}
+		if i+1 < len(c.args) {
+			args = c.args[i+1:]
+		}
+		err := ch.script(c.args[i], args)
+		in.status = ch.status
+		return err
+	}
+	if i < len(c.args) {
+		src, err := in.fs.ReadFile(in.abs(c.args[i]))
+		if err != nil {
+			if name == "bash" {
+				c.errorf("bash: %s: %s", c.args[i], errText(err))
+				in.status = 127
+			} else {
+				c.errorf("sh: can't open '%s': %s", c.args[i], errText(err))
+				in.status = 2
+			}
+			return nil
+		}
+		e := ch.script(string(src), c.args[i:])
+		in.status = ch.status
+		return e
+	}
+	// Interactive shell: reads stdin until it is closed.
+	if len(c.stdin) > 0 {
+		e := ch.script(string(c.stdin), []string{name})
+		in.status = ch.status
+		return e
+	}
+	if in.c.OpenStdin {
+		in.r.forever = true
+	}
+	in.status = 0
+	return nil
+}
+
+func echo(c *call) int {
+	args := c.args[1:]
+	nl, esc := true, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' && strings.Trim(args[0][1:], "neE") == "" {
+		nl = nl && !strings.Contains(args[0], "n")
+		esc = strings.Contains(args[0], "e") || esc && !strings.Contains(args[0], "E")
+		args = args[1:]
+	}
+	s := strings.Join(args, " ")
+	if esc {
+		var stop bool
+		s, stop = unescape(s)
+		nl = nl && !stop
+	}
+	if nl {
+		s += "\n"
+	}
+	c.print(s)
+	return 0
+}
+
+// unescape interprets backslash escapes as echo -e and printf %b do; stop is
+// set by \c.
+func unescape(s string) (string, bool) {
+	if !strings.Contains(s, "\\") {
+		return s, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		case 'a':
+			b.WriteByte('\a')
+		case 'e':
+			b.WriteByte(0x1b)
+		case 'c':
+			return b.String(), true
+		case '0':
+			n, j := 0, i+1
+			for ; j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7'; j++ {
+				n = n*8 + int(s[j]-'0')
+			}
+			b.WriteByte(byte(n))
+			i = j - 1
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), false
+}
+
+var printfSpec = regexp.MustCompile(`%[-+ #0]*[0-9]*(\.[0-9]*)?[sdibxXocfeEgG%]`)
+
+func printf(c *call) int {
+	if len(c.args) < 2 {
+		c.errorf("printf: usage: printf FORMAT [ARGUMENT...]")
+		return 2
+	}
+	format, args := c.args[1], c.args[2:]
+	status := 0
+	for {
+		used := 0
+		out := printfSpec.ReplaceAllStringFunc(format, func(spec string) string {
+			verb := spec[len(spec)-1]
+			if verb == '%' {
+				return "%"
+			}
+			arg := ""
+			if used < len(args) {
+				arg = args[used]
+			}
+			used++
+			switch verb {
+			case 's':
+				return fmt.Sprintf(spec, arg)
+			case 'b':
+				s, _ := unescape(arg)
+				return fmt.Sprintf(spec[:len(spec)-1]+"s", s)
+			case 'c':
+				if arg == "" {
+					return ""
+				}
+				return arg[:1]
+			case 'd', 'i', 'x', 'X', 'o':
+				n, err := strconv.ParseInt(strings.TrimSpace(arg), 0, 64)
+				if err != nil && arg != "" {
+					c.errorf("printf: invalid number '%s'", arg)
+					status = 1
+				}
+				if verb == 'i' {
+					spec = spec[:len(spec)-1] + "d"
+				}
+				return fmt.Sprintf(spec, n)
+			default:
+				f, err := strconv.ParseFloat(strings.TrimSpace(arg), 64)
+				if err != nil && arg != "" {
+					c.errorf("printf: invalid number '%s'", arg)
+					status = 1
+				}
+				return fmt.Sprintf(spec, f)
+			}
+		})
+		out, _ = unescape(out)
+		c.print(out)
+		if used == 0 || used >= len(args) {
+			break
+		}
+		args = args[used:]
+	}
+	return status
+}
+
+func exit(c *call) int {
+	in := c.in
+	in.exited = true
+	if len(c.args) < 2 {
+		return in.status
+	}
+	n, err := strconv.Atoi(c.args[1])
+	if err != nil {
+		c.errorf("%s: exit: Illegal number: %s", in.sh, c.args[1])
+		return 2
+	}
+	return n & 255
+}
+
+// parseSleep reads sleep's operand: seconds (fractions allowed) with an
+// optional s, m, h or d suffix, or "infinity".
+func parseSleep(s string) (time.Duration, bool, error) {
+	if s == "infinity" || s == "inf" {
+		return 0, true, nil
+	}
+	mult := time.Second
+	switch {
+	case strings.HasSuffix(s, "s"):
+		s = s[:len(s)-1]
+	case strings.HasSuffix(s, "m"):
+		s, mult = s[:len(s)-1], time.Minute
+	case strings.HasSuffix(s, "h"):
+		s, mult = s[:len(s)-1], time.Hour
+	case strings.HasSuffix(s, "d"):
+		s, mult = s[:len(s)-1], 24*time.Hour
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		return 0, false, fmt.Errorf("invalid number")
+	}
+	return time.Duration(f * float64(mult)), false, nil
+}
+
+func sleep(c *call) int {
+	if len(c.args) < 2 {
+		c.errorf("sleep: missing operand")
+		return 1
+	}
+	var total time.Duration
+	for _, a := range c.args[1:] {
+		d, inf, err := parseSleep(a)
+		if err != nil {
+			c.errorf("sleep: invalid number '%s'", a)
+			return 1
+		}
+		if inf {
+			c.in.r.t += total
+			c.in.r.forever = true
+			return 0
+		}
+		total += d
+	}
+	c.in.r.t += total
+	return 0
+}
+
+func cat(c *call) int {
+	files := c.args[1:]
+	if len(files) == 0 {
+		c.out.write(c.stdin)
+		return 0
+	}
+	status := 0
+	for _, f := range files {
+		if f == "-" {
+			c.out.write(c.stdin)
+			continue
+		}
+		b, err := c.in.fs.ReadFile(c.in.abs(f))
+		if err != nil {
+			if st, e := c.in.fs.Stat(c.in.abs(f)); e == nil && st.IsDir {
+				c.errorf("cat: read error: Is a directory")
+			} else {
+				c.errorf("cat: can't open '%s': %s", f, errText(err))
+			}
+			status = 1
+			continue
+		}
+		c.out.write(b)
+	}
+	return status
+}
+
+func env(c *call) int {
+	args := c.args[1:]
+	pre := c.pre
+	inherit := true
+	for len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-i" || a == "-":
+			inherit = false
+		case a == "-u" && len(args) > 1:
+			args = args[1:]
+		case strings.Contains(a, "=") && !strings.HasPrefix(a, "="):
+			pre = append(pre, a)
+		default:
+			goto run
+		}
+		args = args[1:]
+	}
+run:
+	if len(args) == 0 {
+		var vars []string
+		if inherit {
+			vars = c.in.env(pre)
+		} else {
+			vars = pre
+		}
+		for _, kv := range vars {
+			c.println(kv)
+		}
+		return 0
+	}
+	in := c.in
+	if !inherit {
+		in = c.in.child(c.in.sh, nil, c.out, c.err)
+		for k := range in.exported {
+			in.exported[k] = false
+		}
+	}
+	if err := in.exec(args, pre, c.stdin, c.out, c.err, false); err != nil {
+		c.in.lastErr = err
+	}
+	return in.status
+}
+
+func printenv(c *call) int {
+	if len(c.args) == 1 {
+		for _, kv := range c.in.env(c.pre) {
+			c.println(kv)
+		}
+		return 0
+	}
+	status := 0
+	for _, k := range c.args[1:] {
+		v, ok := c.in.getenv(c.pre, k)
+		if !ok || !c.in.exported[k] && !hasPre(c.pre, k) {
+			status = 1
+			continue
+		}
+		c.println(v)
+	}
+	return status
+}
+
+func hasPre(pre []string, k string) bool {
+	for _, kv := range pre {
+		if strings.HasPrefix(kv, k+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+func hostname(c *call) int {
+	h := c.in.c.Hostname
+	if h == "" {
+		h = "localhost"
+	}
+	if len(c.args) > 1 && c.args[1] == "-i" {
+		if c.in.c.Resolver != nil {
+			if addrs, ok := c.in.c.Resolver.LookupHost(h); ok && len(addrs) > 0 {
+				c.println(strings.Join(addrs, " "))
+				return 0
+			}
+		}
+		c.errorf("hostname: %s: Name or service not known", h)
+		return 1
+	}
+	c.println(h)
+	return 0
+}
+
+func pwd(c *call) int { c.println(c.in.dir); return 0 }
+
+func cd(c *call) int {
+	dir := c.in.vars["HOME"]
+	if len(c.args) > 1 {
+		dir = c.args[1]
+	}
+	p := c.in.abs(dir)
+	st, err := c.in.fs.Stat(p)
+	if err != nil || !st.IsDir {
+		c.errorf("%s: cd: can't cd to %s: No such file or directory", c.in.sh, dir)
+		return 2
+	}
+	c.in.dir = p
+	c.in.setVar("PWD", p)
+	return 0
+}
+
+func export(c *call) int {
+	for _, a := range c.args[1:] {
+		if a == "-p" {
+			continue
+		}
+		k, v, hasV := strings.Cut(a, "=")
+		if !validName(k) {
+			c.errorf("%s: export: bad variable name", c.in.sh)
+			return 1
+		}
+		if hasV {
+			c.in.setVar(k, v)
+		} else if _, ok := c.in.vars[k]; !ok {
+			c.in.setVar(k, "")
+		}
+		c.in.exported[k] = true
+	}
+	return 0
+}
+
+func unset(c *call) int {
+	for _, k := range c.args[1:] {
+		delete(c.in.vars, k)
+		delete(c.in.exported, k)
+	}
+	return 0
+}
+
+func execBuiltin(c *call) int {
+	if len(c.args) == 1 {
+		return 0
+	}
+	if err := c.in.exec(c.args[1:], c.pre, c.stdin, c.out, c.err, false); err != nil {
+		c.in.lastErr = err
+	}
+	c.in.exited = true
+	return c.in.status
+}
+
+// wrapper runs its arguments after skip operands (nohup, gosu user, su-exec user).
+func wrapper(skip int) builtin {
+	return func(c *call) int {
+		args := c.args[1:]
+		if len(args) <= skip {
+			c.errorf("%s: missing operand", c.name())
+			return 1
+		}
+		if err := c.in.exec(args[skip:], c.pre, c.stdin, c.out, c.err, false); err != nil {
+			c.in.lastErr = err
+		}
+		return c.in.status
+	}
+}
+
+func tini(c *call) int {
+	args := c.args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		c.errorf("[FATAL tini (1)] No command specified")
+		return 1
+	}
+	if err := c.in.exec(args, c.pre, c.stdin, c.out, c.err, false); err != nil {
+		c.in.lastErr = err
+	}
+	return c.in.status
+}

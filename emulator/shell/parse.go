@@ -1,0 +1,533 @@
+package shell
+
+import (
+	"strings"
+)
+
+// The parsed form of a script: a list of and-or chains separated by ';' or
+// newlines; each chain is pipelines joined by && and ||.
+
+type list []andOr
+
+type andOr struct {
+	first pipeline
+	rest  []opPipe
+}
+
+type opPipe struct {
+	op string // "&&" or "||"
+	p  pipeline
+}
+
+type pipeline []*simple
+
+type simple struct {
+	assigns []assign
+	words   []word
+	redirs  []redir
+}
+
+type assign struct {
+	name  string
+	value word
+}
+
+type redir struct {
+	fd     int    // 0, 1, 2
+	op     string // ">", ">>", "<", ">&"
+	target word   // file name, or fd digit / "-" for ">&"
+}
+
+// word is a sequence of parts concatenated after expansion.
+type word []part
+
+type partKind int
+
+const (
+	lit   partKind = iota // literal text
+	param                 // $name / ${name...}
+)
+
+type part struct {
+	kind   partKind
+	text   string // literal text, or the parameter name
+	quoted bool   // inside quotes: no field splitting
+	op     string // "", ":-", "-", ":=", "=", ":+", "+", "#" (length)
+	arg    word   // the word after op
+}
+
+type parser struct {
+	src string
+	pos int
+}
+
+func parse(src string) (list, error) {
+	p := &parser{src: src}
+	l, err := p.list()
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func (p *parser) errf(kind error, msg string) error {
+	return &SyntaxError{Script: p.src, Offset: p.pos, Msg: msg, Kind: kind}
+}
+
+func (p *parser) eof() bool { return p.pos >= len(p.src) }
+
+func (p *parser) peek() byte {
+	if p.eof() {
+		return 0
+	}
+	return p.src[p.pos]
+}
+
+func (p *parser) has(s string) bool { return strings.HasPrefix(p.src[p.pos:], s) }
+
+// blank skips spaces, tabs, line continuations and comments (not newlines).
+func (p *parser) blank() {
+	for !p.eof() {
+		switch c := p.peek(); {
+		case c == ' ' || c == '\t' || c == '\r':
+			p.pos++
+		case p.has("\\\n"):
+			p.pos += 2
+		case c == '#':
+			for !p.eof() && p.peek() != '\n' {
+				p.pos++
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) list() (list, error) {
+	var l list
+	for {
+		p.blank()
+		for !p.eof() && (p.peek() == '\n' || p.peek() == ';') {
+			if p.peek() == ';' && len(l) == 0 {
+				return nil, p.errf(ErrSyntax, "unexpected \";\"")
+			}
+			p.pos++
+			p.blank()
+		}
+		if p.eof() {
+			return l, nil
+		}
+		ao, err := p.andOr()
+		if err != nil {
+			return nil, err
+		}
+		l = append(l, ao)
+		p.blank()
+		switch {
+		case p.eof():
+			return l, nil
+		case p.peek() == ';':
+			p.pos++
+			if p.peek() == ';' {
+				return nil, p.errf(ErrSyntax, "unexpected \";;\"")
+			}
+		case p.peek() == '\n':
+			p.pos++
+		case p.peek() == '&':
+			return nil, p.errf(ErrUnsupported, "background jobs (&)")
+		default:
+			return nil, p.errf(ErrSyntax, "unexpected \""+string(p.peek())+"\"")
+		}
+	}
+}
+
+func (p *parser) andOr() (andOr, error) {
+	first, err := p.pipeline()
+	if err != nil {
+		return andOr{}, err
+	}
+	ao := andOr{first: first}
+	for {
+		p.blank()
+		var op string
+		switch {
+		case p.has("&&"):
+			op = "&&"
+		case p.has("||"):
+			op = "||"
+		default:
+			return ao, nil
+		}
+		p.pos += 2
+		for p.blank(); !p.eof() && p.peek() == '\n'; p.blank() {
+			p.pos++
+		}
+		next, err := p.pipeline()
+		if err != nil {
+			return andOr{}, err
+		}
+		ao.rest = append(ao.rest, opPipe{op: op, p: next})
+	}
+}
+
+func (p *parser) pipeline() (pipeline, error) {
+	var pl pipeline
+	for {
+		c, err := p.simple()
+		if err != nil {
+			return nil, err
+		}
+		pl = append(pl, c)
+		p.blank()
+		if p.peek() == '|' && !p.has("||") {
+			p.pos++
+			for p.blank(); !p.eof() && p.peek() == '\n'; p.blank() {
+				p.pos++
+			}
+			continue
+		}
+		return pl, nil
+	}
+}
+
+var keywords = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "fi": true,
+	"while": true, "until": true, "for": true, "do": true, "done": true, "case": true, "esac": true,
+	"function": true, "{": true, "}": true, "!": true}
+
+func (p *parser) simple() (*simple, error) {
+	c := &simple{}
+	for {
+		p.blank()
+		if p.eof() {
+			break
+		}
+		ch := p.peek()
+		if ch == '\n' || ch == ';' || ch == '|' || ch == '&' && !p.has("&>") {
+			break
+		}
+		if ch == '(' || ch == ')' {
+			return nil, p.errf(ErrUnsupported, "subshells and functions")
+		}
+		start := p.pos
+		// IO number: digits immediately followed by < or >.
+		fd := -1
+		if ch >= '0' && ch <= '9' {
+			q := p.pos
+			for q < len(p.src) && p.src[q] >= '0' && p.src[q] <= '9' {
+				q++
+			}
+			if q < len(p.src) && (p.src[q] == '>' || p.src[q] == '<') && q-p.pos == 1 {
+				fd = int(p.src[p.pos] - '0')
+				p.pos = q
+				ch = p.peek()
+			}
+		}
+		if ch == '>' || ch == '<' || p.has("&>") {
+			rs, err := p.redirect(fd)
+			if err != nil {
+				return nil, err
+			}
+			c.redirs = append(c.redirs, rs...)
+			continue
+		}
+		p.pos = start
+		w, raw, err := p.word(false)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.words) == 0 {
+			if name, ok := assignName(raw); ok {
+				// Re-parse the value part as a word.
+				p.pos = start + len(name) + 1
+				v, _, err := p.word(false)
+				if err != nil {
+					return nil, err
+				}
+				c.assigns = append(c.assigns, assign{name: name, value: v})
+				continue
+			}
+			if keywords[raw] && isPlain(w) {
+				return nil, p.errf(ErrUnsupported, "compound command \""+raw+"\"")
+			}
+		}
+		c.words = append(c.words, w)
+	}
+	if len(c.words) == 0 && len(c.assigns) == 0 && len(c.redirs) == 0 {
+		if p.eof() {
+			return nil, p.errf(ErrSyntax, "unexpected end of file")
+		}
+		return nil, p.errf(ErrSyntax, "unexpected \""+string(p.peek())+"\"")
+	}
+	return c, nil
+}
+
+func isPlain(w word) bool { return len(w) == 1 && w[0].kind == lit && !w[0].quoted }
+
+// assignName reports whether raw (the source text of a word) starts NAME=.
+func assignName(raw string) (string, bool) {
+	i := strings.IndexByte(raw, '=')
+	if i <= 0 || !validName(raw[:i]) {
+		return "", false
+	}
+	return raw[:i], true
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) redirect(fd int) ([]redir, error) {
+	var op string
+	both := false
+	switch {
+	case p.has("&>>"):
+		op, both = ">>", true
+	case p.has("&>"):
+		op, both = ">", true
+	case p.has(">>"):
+		op = ">>"
+	case p.has(">&"):
+		op = ">&"
+	case p.has("<&"):
+		return nil, p.errf(ErrUnsupported, "input duplication (<&)")
+	case p.has("<<"):
+		return nil, p.errf(ErrUnsupported, "here-documents")
+	case p.has(">|"):
+		op = ">|"
+	default:
+		op = string(p.peek())
+	}
+	p.pos += len(op)
+	if both {
+		p.pos++
+	}
+	if op == ">|" {
+		op = ">"
+	}
+	if fd < 0 {
+		fd = 1
+		if op == "<" {
+			fd = 0
+		}
+	}
+	p.blank()
+	if p.eof() || strings.ContainsRune("\n;|&<>", rune(p.peek())) {
+		return nil, p.errf(ErrSyntax, "missing file name after \""+op+"\"")
+	}
+	w, raw, err := p.word(false)
+	if err != nil {
+		return nil, err
+	}
+	if fd > 2 {
+		return nil, p.errf(ErrUnsupported, "file descriptors above 2")
+	}
+	if op == ">&" {
+		if raw != "1" && raw != "2" && raw != "-" {
+			// bash: ">& file" redirects both streams to file.
+			if fd == 1 && raw != "" && !strings.ContainsAny(raw[:1], "0123456789") {
+				return []redir{{fd: 1, op: ">", target: w}, {fd: 2, op: ">&", target: word{{kind: lit, text: "1"}}}}, nil
+			}
+			return nil, p.errf(ErrSyntax, "bad file descriptor \""+raw+"\"")
+		}
+	}
+	if both {
+		return []redir{{fd: 1, op: op, target: w}, {fd: 2, op: ">&", target: word{{kind: lit, text: "1"}}}}, nil
+	}
+	return []redir{{fd: fd, op: op, target: w}}, nil
+}
+
+// word parses one shell word; raw is its source text. inBrace makes '}' end
+// the word (for ${X:-word}).
+func (p *parser) word(inBrace bool) (word, string, error) {
+	start := p.pos
+	var w word
+	var buf strings.Builder
+	flush := func(quoted bool) {
+		if buf.Len() > 0 {
+			w = append(w, part{kind: lit, text: buf.String(), quoted: quoted})
+			buf.Reset()
+		}
+	}
+	for !p.eof() {
+		c := p.peek()
+		if inBrace && c == '}' {
+			break
+		}
+		if !inBrace && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || strings.IndexByte(";&|<>()", c) >= 0) {
+			break
+		}
+		switch c {
+		case '\'':
+			flush(false)
+			end := strings.IndexByte(p.src[p.pos+1:], '\'')
+			if end < 0 {
+				return nil, "", p.errf(ErrSyntax, "unterminated quoted string")
+			}
+			w = append(w, part{kind: lit, text: p.src[p.pos+1 : p.pos+1+end], quoted: true})
+			p.pos += end + 2
+		case '"':
+			flush(false)
+			p.pos++
+			if err := p.dquote(&w); err != nil {
+				return nil, "", err
+			}
+		case '\\':
+			flush(false)
+			p.pos++
+			if p.eof() {
+				buf.WriteByte('\\')
+				continue
+			}
+			if p.peek() == '\n' {
+				p.pos++
+				continue
+			}
+			w = append(w, part{kind: lit, text: string(p.peek()), quoted: true})
+			p.pos++
+		case '$':
+			flush(false)
+			pt, err := p.dollar(false)
+			if err != nil {
+				return nil, "", err
+			}
+			w = append(w, pt)
+		case '`':
+			return nil, "", p.errf(ErrUnsupported, "command substitution")
+		default:
+			buf.WriteByte(c)
+			p.pos++
+		}
+	}
+	flush(false)
+	if w == nil && inBrace {
+		w = word{}
+	}
+	return w, p.src[start:p.pos], nil
+}
+
+func (p *parser) dquote(w *word) error {
+	var buf strings.Builder
+	flush := func() {
+		// An empty "" still makes a (quoted, empty) part, so "" is an argument.
+		*w = append(*w, part{kind: lit, text: buf.String(), quoted: true})
+		buf.Reset()
+	}
+	for {
+		if p.eof() {
+			return p.errf(ErrSyntax, "unterminated quoted string")
+		}
+		c := p.peek()
+		switch c {
+		case '"':
+			p.pos++
+			flush()
+			return nil
+		case '\\':
+			p.pos++
+			if p.eof() {
+				return p.errf(ErrSyntax, "unterminated quoted string")
+			}
+			n := p.peek()
+			switch n {
+			case '$', '`', '"', '\\':
+				buf.WriteByte(n)
+			case '\n':
+			default:
+				buf.WriteByte('\\')
+				buf.WriteByte(n)
+			}
+			p.pos++
+		case '$':
+			flush()
+			pt, err := p.dollar(true)
+			if err != nil {
+				return err
+			}
+			*w = append(*w, pt)
+		case '`':
+			return p.errf(ErrUnsupported, "command substitution")
+		default:
+			buf.WriteByte(c)
+			p.pos++
+		}
+	}
+}
+
+// dollar parses $NAME, ${...}, $?, $$, $0-$9, $#, $@, $*; a lone $ is literal.
+func (p *parser) dollar(quoted bool) (part, error) {
+	p.pos++ // '$'
+	if p.eof() {
+		return part{kind: lit, text: "$", quoted: quoted}, nil
+	}
+	c := p.peek()
+	switch {
+	case c == '(':
+		return part{}, p.errf(ErrUnsupported, "command substitution and arithmetic")
+	case c == '{':
+		p.pos++
+		pt := part{kind: param, quoted: quoted}
+		if p.peek() == '#' && p.pos+1 < len(p.src) && p.src[p.pos+1] != '}' {
+			pt.op = "#"
+			p.pos++
+		}
+		q := p.pos
+		for q < len(p.src) && (p.src[q] == '_' || isAlnum(p.src[q])) {
+			q++
+		}
+		if q == p.pos && q < len(p.src) && strings.IndexByte("?$#@*!-", p.src[q]) >= 0 {
+			q++
+		}
+		pt.text = p.src[p.pos:q]
+		p.pos = q
+		if pt.text == "" {
+			return part{}, p.errf(ErrSyntax, "bad substitution")
+		}
+		if pt.op == "" {
+			for _, op := range []string{":-", ":=", ":+", ":?", "-", "=", "+", "?"} {
+				if p.has(op) {
+					pt.op = op
+					p.pos += len(op)
+					arg, _, err := p.word(true)
+					if err != nil {
+						return part{}, err
+					}
+					pt.arg = arg
+					break
+				}
+			}
+		}
+		if p.peek() != '}' {
+			if p.eof() {
+				return part{}, p.errf(ErrSyntax, "missing '}'")
+			}
+			return part{}, p.errf(ErrSyntax, "bad substitution")
+		}
+		p.pos++
+		return pt, nil
+	case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		q := p.pos
+		for q < len(p.src) && (p.src[q] == '_' || isAlnum(p.src[q])) {
+			q++
+		}
+		pt := part{kind: param, text: p.src[p.pos:q], quoted: quoted}
+		p.pos = q
+		return pt, nil
+	case c >= '0' && c <= '9' || strings.IndexByte("?$#@*!-", c) >= 0:
+		p.pos++
+		return part{kind: param, text: string(c), quoted: quoted}, nil
+	}
+	return part{kind: lit, text: "$", quoted: quoted}, nil
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
