@@ -18,6 +18,30 @@ type ruleCase struct {
 
 var extraRules = []ruleCase{
 	{
+		name: "secret contents are masked wherever they appear; secret-looking keys too",
+		files: map[string]string{"compose.yaml": `
+name: p
+services:
+  app:
+    image: app
+    environment:
+      APP_AUTH: ${API_TOKEN}
+      PLAIN: visible
+    labels: {com.example.api_key: abc}
+    secrets: [tok]
+secrets:
+  tok: {environment: API_TOKEN}
+`},
+		opts: spec.Options{Environ: []string{"API_TOKEN=s3cr3t"}},
+		check: func(t *testing.T, d *spec.Desired) {
+			app := service(t, d, "app")
+			eq(t, "value", app.Fields["environment.APP_AUTH"], "s3cr3t")
+			eq(t, "masked by content", app.Secret["environment.APP_AUTH"], true)
+			eq(t, "masked by key", app.Secret["labels.com.example.api_key"], true)
+			eq(t, "plain", app.Secret["environment.PLAIN"], false)
+		},
+	},
+	{
 		name: "docker-compose.yml discovery with its override file",
 		files: map[string]string{
 			"docker-compose.yml":          "name: legacy\nservices:\n  web: {image: nginx}\n",
