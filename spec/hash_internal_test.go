@@ -45,7 +45,9 @@ func TestServiceHashExclusions(t *testing.T) {
 		{"scale", func(s *types.ServiceConfig) { s.Scale = &two }, true},
 		// adding a deploy section changes the hash (an empty deploy object remains), as in compose
 		{"deploy section", func(s *types.ServiceConfig) { s.Deploy = &types.DeployConfig{Replicas: &two} }, false},
-		{"depends_on", func(s *types.ServiceConfig) { s.DependsOn = types.DependsOnConfig{"db": {Condition: "service_started"}} }, true},
+		{"depends_on", func(s *types.ServiceConfig) {
+			s.DependsOn = types.DependsOnConfig{"db": {Condition: "service_started"}}
+		}, true},
 		{"profiles", func(s *types.ServiceConfig) { s.Profiles = []string{"x"} }, true},
 		{"build", func(s *types.ServiceConfig) { s.Build = &types.BuildConfig{Context: "."} }, true},
 		{"pull_policy", func(s *types.ServiceConfig) { s.PullPolicy = "always" }, true},
