@@ -33,7 +33,8 @@
 // with restart: true have their running containers stopped first and started
 // again. Scale down removes duplicates and obsolete containers first, then the
 // highest numbers; scale up numbers from the highest observed number + 1, never
-// refilling gaps. Kept containers that are not running are started (unless NoStart).
+// refilling gaps. Kept containers that are not running are started (unless NoStart;
+// with KeepCompleted, one-shot containers that exited 0 are left alone).
 // Containers of services absent from Services and DisabledServices, and exited
 // one-off containers, are orphans: a warning, or stopped and removed with
 // RemoveOrphans.
@@ -77,6 +78,8 @@
 // "Plan: A to add, C to change, D to destroy." (a replacement counts one add and one
 // destroy; a pull or build of an absent image is an add, of a present one a change).
 // An empty plan reads `No changes. Project "p" matches the configuration.`
+// Plan.Changes gives the same per-resource view as values, Plan.Summary the counts,
+// Plan.IsEmpty whether any engine call is planned (wait actions alone do not count).
 // Plan.DAG renders every action with its dependencies, for debugging and tests.
 //
 // # JSON form (format_version "1.0")
