@@ -10,6 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/network"
 )
 
 func readFile(f string) ([]byte, error) { return os.ReadFile(f) }
@@ -64,6 +65,10 @@ func checkProject(p *types.Project, _ []string) []Problem {
 			if c := s.Networks[net]; c != nil {
 				checkAddr(add, at+".networks."+net+".ipv4_address", c.Ipv4Address)
 				checkAddr(add, at+".networks."+net+".ipv6_address", c.Ipv6Address)
+				for i, ip := range c.LinkLocalIPs {
+					checkAddr(add, fmt.Sprintf("%s.networks.%s.link_local_ips[%d]", at, net, i), ip)
+				}
+				checkMAC(add, at+".networks."+net+".mac_address", c.MacAddress)
 			}
 		}
 		for _, key := range []struct{ attr, val string }{{"network_mode", s.NetworkMode}, {"ipc", s.Ipc}, {"pid", s.Pid}} {
@@ -124,6 +129,12 @@ func checkProject(p *types.Project, _ []string) []Problem {
 			}
 		}
 		checkMountTargets(add, at, s)
+		checkMAC(add, at+".mac_address", s.MacAddress)
+		for i, e := range s.Expose {
+			if _, err := network.ParsePortRange(e); err != nil {
+				add(fmt.Sprintf("%s.expose[%d]", at, i), "invalid port %q", e)
+			}
+		}
 		for i, d := range s.DNS {
 			checkAddr(add, fmt.Sprintf("%s.dns[%d]", at, i), d)
 		}
@@ -135,6 +146,15 @@ func checkProject(p *types.Project, _ []string) []Problem {
 				add(at+".container_name", "container name %q is already used by service %q", s.ContainerName, other)
 			}
 			containerNames[s.ContainerName] = name
+		}
+	}
+	for _, key := range sortedKeys(p.Networks) {
+		n := p.Networks[key]
+		if n.External {
+			continue
+		}
+		if _, err := toIPAM(n.Ipam); err != nil {
+			add("networks."+key+".ipam", "%v", err)
 		}
 	}
 	probs = append(probs, checkPorts(p, names)...)
@@ -154,6 +174,15 @@ func checkAddr(add func(string, string, ...any), path, v string) {
 	}
 	if _, err := netip.ParseAddr(v); err != nil {
 		add(path, "invalid IP address %q", v)
+	}
+}
+
+func checkMAC(add func(string, string, ...any), path, v string) {
+	if v == "" {
+		return
+	}
+	if _, err := parseMAC(v); err != nil {
+		add(path, "invalid MAC address %q", v)
 	}
 }
 

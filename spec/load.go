@@ -312,7 +312,7 @@ func Load(ctx context.Context, opts Options) (*Desired, error) {
 	}
 	d, err := FromProject(p, opts)
 	if err != nil {
-		return nil, err
+		return nil, toValidationError(err, p.ComposeFiles)
 	}
 	d.EnvFiles = append([]string(nil), l.po.EnvFiles...)
 	d.WatchFiles = watchFiles(p, l)

@@ -173,3 +173,33 @@ func TestBuildOnlyImageNameMustBeValid(t *testing.T) {
 		t.Errorf("got %s", p)
 	}
 }
+
+// TestEngineValueProblems: values the engine would refuse are reported up front.
+func TestEngineValueProblems(t *testing.T) {
+	ve, _ := loadErr(t, map[string]string{"compose.yaml": `
+name: p
+services:
+  web:
+    image: nginx
+    mac_address: not-a-mac
+    expose: ["http"]
+    dns: [dns.example.com]
+    networks:
+      front: {ipv4_address: 10.0.0.300}
+networks:
+  front:
+    ipam: {config: [{subnet: 10.0.0.0/24, gateway: 10.0.0.999}]}
+`}, "compose.yaml")
+	got := map[string]bool{}
+	for _, p := range ve.Problems {
+		got[p.Path] = true
+	}
+	for _, want := range []string{
+		"services.web.mac_address", "services.web.expose[0]", "services.web.dns[0]",
+		"services.web.networks.front.ipv4_address", "networks.front.ipam",
+	} {
+		if !got[want] {
+			t.Errorf("no problem at %s:\n%v", want, ve)
+		}
+	}
+}
