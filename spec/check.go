@@ -19,7 +19,7 @@ func readFile(f string) ([]byte, error) { return os.ReadFile(f) }
 // rules (which it stops at the first of) and what it leaves to the tool: container_name
 // with several replicas, host port conflicts, invalid image references, network_mode
 // naming an unknown service, depends_on cycles. Paths only; files are filled in later.
-func checkProject(p *types.Project, _ []string) []Problem {
+func checkProject(p *types.Project) []Problem {
 	var probs []Problem
 	add := func(path, format string, a ...any) {
 		probs = append(probs, Problem{Path: path, Message: fmt.Sprintf(format, a...)})

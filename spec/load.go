@@ -49,20 +49,20 @@ func (o Options) environ() []string {
 //
 // Errors are returned as *ValidationError, each problem naming its file and path.
 func LoadProject(ctx context.Context, opts Options) (*types.Project, error) {
-	p, _, err := loadProject(ctx, opts, false)
+	p, _, err := loadProject(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	if probs := checkProject(p, nil); len(probs) > 0 {
+	if probs := checkProject(p); len(probs) > 0 {
 		return nil, newValidationError(probs, p.ComposeFiles)
 	}
 	return p, nil
 }
 
-// loadProject loads with compose-go, skipping its consistency check (Validate reimplements
-// it and reports every problem rather than the first). It returns the project options too,
-// so that callers can locate files. With raw, errors are compose-go's own.
-func loadProject(ctx context.Context, opts Options, raw bool) (p *types.Project, l *loaded, err error) {
+// loadProject loads with compose-go, skipping its consistency check (checkProject
+// reimplements it and reports every problem rather than the first). It also returns what
+// the load read (for Desired.EnvFiles and WatchFiles). Errors are *ValidationError.
+func loadProject(ctx context.Context, opts Options) (p *types.Project, l *loaded, err error) {
 	defer func() {
 		// compose-go is third-party code fed arbitrary input: a panic in it is reported as
 		// a problem with the files rather than crashing the reconciler.
@@ -77,9 +77,6 @@ func loadProject(ctx context.Context, opts Options, raw bool) (p *types.Project,
 	}()
 	po, err := projectOptions(opts)
 	if err != nil {
-		if raw {
-			return nil, nil, err
-		}
 		return nil, nil, toValidationError(err, opts.Files)
 	}
 	l = &loaded{po: po}
@@ -95,9 +92,6 @@ func loadProject(ctx context.Context, opts Options, raw bool) (p *types.Project,
 		applyDefaultPlatform(p)
 	}
 	if err != nil {
-		if raw {
-			return nil, l, err
-		}
 		ve := toValidationError(err, po.ConfigPaths)
 		return nil, l, withMoreProblems(ctx, opts, ve)
 	}
@@ -130,7 +124,7 @@ func withMoreProblems(ctx context.Context, opts Options, err error) (out error) 
 		return err
 	}
 	seen := map[string]bool{ve.Problems[0].Path: true}
-	more := checkProject(p, p.ComposeFiles)
+	more := checkProject(p)
 	var add []Problem
 	for _, pr := range more {
 		if !seen[pr.Path] {
@@ -303,11 +297,11 @@ func absAll(files []string) ([]string, error) {
 // Load loads the compose project (LoadProject) and turns it into the desired state
 // (FromProject). Every problem is reported at once as a *ValidationError.
 func Load(ctx context.Context, opts Options) (*Desired, error) {
-	p, l, err := loadProject(ctx, opts, false)
+	p, l, err := loadProject(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	if probs := checkProject(p, p.ComposeFiles); len(probs) > 0 {
+	if probs := checkProject(p); len(probs) > 0 {
 		return nil, newValidationError(probs, p.ComposeFiles)
 	}
 	d, err := FromProject(p, opts)
