@@ -38,6 +38,7 @@ type svcB struct {
 	secrets  []string
 	healthck bool
 	noLabel  bool // do not record LabelServiceConfig on the create request
+	netMode  string
 }
 
 type svcMod func(*svcB)
@@ -96,6 +97,15 @@ func nets(keys ...string) svcMod { return func(b *svcB) { b.netKeys = keys } }
 func vols(keys ...string) svcMod { return func(b *svcB) { b.volKeys = keys } }
 func healthcheck() svcMod        { return func(b *svcB) { b.healthck = true; b.s.HasHealthcheck = true } }
 func noConfigLabel() svcMod      { return func(b *svcB) { b.noLabel = true } }
+
+// networkMode shares the network namespace of container ref ("container:<name>"),
+// with the implied depends_on (restart: true) compose-go adds.
+func networkMode(parentSvc, ref string) svcMod {
+	return func(b *svcB) {
+		b.netMode, b.netKeys = ref, []string{}
+		dependsOn(parentSvc, "service_started", true, true)(b)
+	}
+}
 func dependsOn(svc, cond string, required, restart bool) svcMod {
 	return func(b *svcB) {
 		b.s.DependsOn = append(b.s.DependsOn, spec.Dependency{Service: svc, Condition: cond, Required: required, Restart: restart})
@@ -177,7 +187,7 @@ func (st *stack) desired() *spec.Desired {
 			if b.healthck {
 				cfg.Healthcheck = &container.HealthConfig{Test: []string{"CMD", "true"}}
 			}
-			hc := &container.HostConfig{}
+			hc := &container.HostConfig{NetworkMode: container.NetworkMode(b.netMode)}
 			for _, v := range s.Volumes {
 				hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v, Target: "/data/" + v})
 			}

@@ -70,6 +70,7 @@ func (b *builder) decideService(s *spec.Service) {
 	b.decisions[s.Name] = sd
 	policy := b.policyFor(s.Name)
 	observed := b.byService[s.Name]
+	parent := b.replacedParent(s)
 
 	// One container per number: prefer not obsolete, then running, then the newest.
 	all := make([]*containerDecision, 0, len(observed))
@@ -81,6 +82,10 @@ func (b *builder) decideService(s *spec.Service) {
 			maxNum = cd.number
 		}
 		b.judge(s, cd, policy)
+		if parent != "" && policy == RecreateDiverged && !cd.recreate {
+			cd.recreate = true
+			cd.reasons = append(cd.reasons, "namespace or volumes_from parent "+parent+" is replaced")
+		}
 		if cd.number > 0 && len(s.Containers) > 0 {
 			cd.want = b.specFor(s, cd.number)
 			cd.nameOK = c.Name == cd.want.Name
@@ -176,6 +181,40 @@ func (b *builder) newContainerDecision() *containerDecision {
 	cd := &b.cdArena[0]
 	b.cdArena = b.cdArena[1:]
 	return cd
+}
+
+// replacedParent returns the service whose container s shares a namespace with
+// (network_mode/ipc/pid "container:<name>") or takes volumes from, when that
+// service has a container replaced in this plan: s must be re-created too, as
+// the engine resolved the reference to the old container's id. "" otherwise.
+func (b *builder) replacedParent(s *spec.Service) string {
+	if len(s.Containers) == 0 || s.Containers[0].HostConfig == nil {
+		return ""
+	}
+	hc := s.Containers[0].HostConfig
+	refs := []string{string(hc.NetworkMode), string(hc.IpcMode), string(hc.PidMode)}
+	for _, v := range hc.VolumesFrom {
+		name, _, _ := strings.Cut(v, ":")
+		refs = append(refs, "container:"+name)
+	}
+	for _, r := range refs {
+		name, ok := strings.CutPrefix(r, "container:")
+		if !ok || name == "" {
+			continue
+		}
+		for _, dep := range s.DependsOn {
+			sd := b.decisions[dep.Service]
+			if sd == nil || !sd.recreated {
+				continue
+			}
+			for _, cd := range sd.keep {
+				if cd.recreate && cd.want != nil && (cd.want.Name == name || cd.c.Name == name) {
+					return dep.Service
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // completed reports whether Options.KeepCompleted leaves cd alone: it exited 0

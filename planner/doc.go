@@ -26,8 +26,9 @@
 // ConfigHash, when its com.docker.compose.image label differs from the local id of
 // the service's image, when it is running but not attached to one of its networks
 // (by id), when it lacks a mount of one of its named volumes, when it is dead, or
-// when its volume is re-created; Options.Recreate force/never override this for the
-// targeted services. A replacement is created first under <oldID[:12]>_<name> with
+// when its volume is re-created, or when the container it shares a namespace with
+// (network_mode/ipc/pid container:<name>) or takes volumes_from is replaced;
+// Options.Recreate force/never override this for the targeted services. A replacement is created first under <oldID[:12]>_<name> with
 // com.docker.compose.replace=<service>-<n>, then the old one is stopped, removed,
 // and the new one renamed and started. Services depending on a replaced service
 // with restart: true have their running containers stopped first and started

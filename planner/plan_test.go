@@ -196,6 +196,20 @@ Plan: 2 to add, 0 to change, 2 to destroy.
 `),
 		},
 		{
+			name: "a namespace child is re-created with its parent",
+			desired: newStack("demo").svc("vpn", env("REGION", "us")).
+				svc("app", networkMode("vpn", "container:demo-vpn-1")).desired(),
+			observed: deployed(t, newStack("demo").svc("vpn", env("REGION", "eu")).
+				svc("app", networkMode("vpn", "container:demo-vpn-1")).desired()),
+			want: trim(`
+-/+ container demo-app-1 must be replaced (namespace or volumes_from parent vpn is replaced)
+-/+ container demo-vpn-1 must be replaced (config changed)
+      ~ environment.REGION: "eu" -> "us"
+
+Plan: 2 to add, 0 to change, 2 to destroy.
+`),
+		},
+		{
 			name:     "never keeps diverged containers",
 			desired:  base(func(st *stack) { st.svcs[1].s.Fields["environment.LOG_LEVEL"] = "warn" }),
 			observed: live,

@@ -78,6 +78,9 @@ func genStack(r *rand.Rand) *stack {
 		if r.IntN(5) == 0 {
 			mods = append(mods, noConfigLabel())
 		}
+		if i > 0 && r.IntN(6) == 0 {
+			mods = append(mods, networkMode("s0", "container:prop-s0-1"))
+		}
 		st.svc(name, mods...)
 	}
 	return st
