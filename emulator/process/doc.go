@@ -1,0 +1,43 @@
+// Package process evaluates a container's simulated process over time. A
+// process is a description, not a goroutine: Evaluate(spec, history, now)
+// returns the state at now and every transition passed on the way, each stamped
+// with the time it happened, so the state is a function of (spec, history, now)
+// and every CLI invocation that evaluates it agrees.
+//
+// It owns the rules: a command that ends exits at start + its simulated
+// duration with its exit code; a server runs until signalled and is ready at
+// start + its start-up delay; stop sends the stop signal and kills (137) after
+// the timeout; kill with a signal exits 128+n unless the program handles it
+// (servers exit 0 on their graceful signals; PID 1 without init ignores
+// catchable signals, init forwards them); pause freezes the process's own time;
+// restart policies no/always/unless-stopped/on-failure[:max] with dockerd's
+// backoff (100 ms doubling to 1 min, reset after a 10 s run); a manual stop or
+// kill disables restarts until the next start; health checks (starting, probes
+// every start_interval inside start_period then every interval, healthy after a
+// success, unhealthy after `retries` consecutive counted failures, the last 5
+// results, unhealthy once the process stops).
+//
+// Invariants: Evaluate is pure and deterministic; it never reads a clock.
+// Transitions are prefix-stable as long as the history only grows by actions at
+// or after the previous now (internal events at time t are processed before
+// actions at t). The cost is O(actions + restarts + health status changes):
+// steady health probes are counted, not simulated.
+//
+// Simplifications (documented deviations): probes are not run while paused;
+// a probe's outcome depends only on whether the server is ready at its start
+// (its filesystem effects are applied once, by ProbeOutcomes); a stop signal
+// delivered to a paused container unpauses it; the automatic restart reuses the
+// first run's shell.Result (the engine may rerun shell.Run at explicit starts).
+//
+// Usage sketch (the engine, when observing a container):
+//
+//	res, err := shell.Run(ctx, argv)                   // at create/start, cached
+//	hc, err := process.NewHealthcheck(cfg.Healthcheck, ctx, res.Server)
+//	spec := &process.Spec{Command: res, Init: init, StopSignal: cfg.StopSignal,
+//		Restart: process.RestartPolicy{Name: string(rp.Name), MaxRetries: rp.MaximumRetryCount},
+//		Health: hc}
+//	st := process.Evaluate(spec, actions, clock.Now())
+//	for _, t := range st.Since(emitted) { emitEvent(t.At, t.Event(), t.ExitCode, t.Signal) }
+//	state.Health = st.Health.Docker()
+//	logs := process.Logs(&spec.Command, st.Runs, clock.Now())
+package process

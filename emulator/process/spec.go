@@ -1,0 +1,104 @@
+package process
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/reconciler/reconciler/emulator/shell"
+)
+
+// ErrBadHealthcheck marks a health check Test that is not NONE, CMD or CMD-SHELL.
+var ErrBadHealthcheck = errors.New("bad healthcheck test")
+
+// maxProbeOutput is dockerd's cap on a probe's recorded output.
+const maxProbeOutput = 4096
+
+// ProbeOutcomes runs a health check test (["CMD", argv...] or ["CMD-SHELL",
+// script]) with the interpreter, as an exec in the container would run, once
+// while the container's server is not ready and once when it is.
+// Probes of localhost see server's ports (any port when server has none).
+func ProbeOutcomes(test []string, c shell.Context, server *shell.Server) (notReady, ready Probe, err error) {
+	var argv []string
+	switch {
+	case len(test) >= 2 && test[0] == "CMD":
+		argv = test[1:]
+	case len(test) == 2 && test[0] == "CMD-SHELL":
+		argv = []string{"/bin/sh", "-c", test[1]}
+	default:
+		return Probe{}, Probe{}, fmt.Errorf("%w: %q", ErrBadHealthcheck, test)
+	}
+	run := func(isReady bool) Probe {
+		cc := c
+		cc.Ready = func(port int) bool { return isReady && server != nil && server.Listens(port) }
+		res, err := shell.Run(cc, argv)
+		var nf *shell.NotFoundError
+		if errors.As(err, &nf) {
+			return Probe{ExitCode: -1, Output: nf.ExecMessage()}
+		}
+		out := res.Output(time.Time{})
+		if len(out) > maxProbeOutput {
+			out = out[:maxProbeOutput]
+		}
+		return Probe{ExitCode: res.ExitCode, Output: out, Duration: res.Duration, Forever: res.RunsForever}
+	}
+	// The filesystem may be written by a probe: run each on its own view is the
+	// caller's choice; the outcomes are computed in order not-ready, ready.
+	return run(false), run(true), nil
+}
+
+// NewHealthcheck builds the Healthcheck of a container from its effective
+// HealthConfig (the container's, else the image's): nil for none or NONE.
+func NewHealthcheck(cfg *container.HealthConfig, c shell.Context, server *shell.Server) (*Healthcheck, error) {
+	if cfg == nil || len(cfg.Test) == 0 || cfg.Test[0] == "NONE" {
+		return nil, nil
+	}
+	nr, r, err := ProbeOutcomes(cfg.Test, c, server)
+	if err != nil {
+		return nil, err
+	}
+	return &Healthcheck{Test: cfg.Test, Interval: cfg.Interval, Timeout: cfg.Timeout, StartPeriod: cfg.StartPeriod,
+		StartInterval: cfg.StartInterval, Retries: cfg.Retries, NotReady: nr, Ready: r}, nil
+}
+
+// Docker converts h to the moby API type used in State.Health.
+func (h *Health) Docker() *container.Health {
+	if h == nil {
+		return nil
+	}
+	out := &container.Health{Status: container.HealthStatus(h.Status), FailingStreak: h.FailingStreak,
+		Log: make([]*container.HealthcheckResult, len(h.Log))}
+	for i, r := range h.Log {
+		out.Log[i] = &container.HealthcheckResult{Start: r.Start, End: r.End, ExitCode: r.ExitCode, Output: r.Output}
+	}
+	return out
+}
+
+// LogEntry is one container log line at its wall time.
+type LogEntry struct {
+	Time   time.Time
+	Stream int // shell.Stdout or shell.Stderr
+	Text   string
+}
+
+// Logs returns what the command printed in every run up to now, in order: a
+// run's lines whose offset falls after its end (or after now) were never printed.
+func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
+	lines := cmd.Lines()
+	var out []LogEntry
+	for _, r := range runs {
+		end := now
+		if !r.End.IsZero() && r.End.Before(now) {
+			end = r.End
+		}
+		for _, l := range lines {
+			t := r.Start.Add(l.Offset)
+			if t.After(end) {
+				break
+			}
+			out = append(out, LogEntry{Time: t, Stream: l.Stream, Text: l.Render(r.Start)})
+		}
+	}
+	return out
+}
