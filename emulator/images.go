@@ -105,7 +105,7 @@ func (e *Engine) ImagePull(ctx context.Context, ref string, options client.Image
 	if err != nil {
 		return nil, err
 	}
-	var msgs []jsonstream.Message
+	var stream []byte
 	err = e.update(ctx, func(t *txn) error {
 		key := named.String()
 		fresh := t.s.tags[key] != src.ID
@@ -131,23 +131,16 @@ func (e *Engine) ImagePull(ctx context.Context, ref string, options client.Image
 		t.putImage(im)
 		tagged := reference.FamiliarString(named)
 		t.imageEvent(events.ActionPull, im, tagged, reference.FamiliarName(named))
-		msgs = plainProgress(named, src, fresh)
+		stream = src.Progress
+		if !fresh {
+			stream = src.UpToDate
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if src.Progress != nil {
-		return newPullResponse(src.Progress), nil
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for _, m := range msgs {
-		if err := enc.Encode(m); err != nil {
-			return nil, err
-		}
-	}
-	return newPullResponse(buf.Bytes()), nil
+	return newPullResponse(stream), nil
 }
 
 // retag points the normalized tag key at im, untagging the image that had it.

@@ -2,12 +2,15 @@ package emulator_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client"
+	"github.com/reconciler/reconciler/emulator"
+	"github.com/reconciler/reconciler/emulator/registry"
 )
 
 func TestImages(t *testing.T) {
@@ -119,5 +122,37 @@ func TestImagePruneDangling(t *testing.T) {
 	left := must[client.ImageListResult](t)(e.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("reference", "alp*")}))
 	if len(left.Items) != 1 || left.Items[0].RepoTags[0] != "alpine:latest" {
 		t.Errorf("left %+v", left.Items)
+	}
+}
+
+func TestPullDenied(t *testing.T) {
+	cat := registry.Default()
+	if err := cat.Deny("acme/private"); err != nil {
+		t.Fatal(err)
+	}
+	e, err := emulator.Open(":memory:", emulator.WithCatalog(cat))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	before := snapshot(t, e)
+	if _, err := e.ImagePull(ctx, "acme/private:1", client.ImagePullOptions{}); !cerrdefs.IsNotFound(err) ||
+		!strings.HasPrefix(err.Error(), "pull access denied for acme/private") {
+		t.Errorf("denied pull: %v", err)
+	}
+	if _, err := e.ImagePull(ctx, "Bad:Ref", client.ImagePullOptions{}); !cerrdefs.IsInvalidArgument(err) {
+		t.Errorf("bad reference: %v", err)
+	}
+	if snapshot(t, e) != before {
+		t.Error("failed pulls changed the engine")
+	}
+	// any other well-formed reference pulls a deterministic synthetic image
+	pull(t, e, "acme/public:2")
+	a := must[client.ImageInspectResult](t)(e.ImageInspect(ctx, "acme/public:2"))
+	e2, _ := newEngine(t)
+	pull(t, e2, "acme/public:2")
+	if b := must[client.ImageInspectResult](t)(e2.ImageInspect(ctx, "acme/public:2")); a.ID != b.ID {
+		t.Errorf("synthetic ids differ: %s %s", a.ID, b.ID)
 	}
 }
