@@ -78,7 +78,8 @@ var startMu sync.Mutex
 //
 // A failed action fails only its dependents (transitively skipped and reported);
 // independent branches go on. When ctx is cancelled no new action starts, running
-// ones see the cancelled ctx, and the rest are reported skipped.
+// engine calls finish (waits and pulls are interrupted), and the rest are
+// reported skipped.
 //
 // The Result is always returned and complete. The error is nil when every action
 // succeeded; otherwise a *multierror.Error holding one *ActionError per failed
@@ -270,7 +271,15 @@ func (x *executor) run(ctx context.Context, i int) {
 	r := &x.results[i]
 	r.Started = x.opts.Clock.Now()
 	x.emit(Event{Action: a, Status: EventWorking})
-	warning, err := x.do(ctx, a)
+	callCtx := ctx
+	switch a.Type {
+	case planner.WaitHealthy, planner.WaitCompleted, planner.WaitRunning, planner.PullImage, planner.BuildImage:
+	default:
+		// A short engine call, once started, finishes even if ctx is cancelled:
+		// cancellation stops the run between actions, never half-way through one.
+		callCtx = context.WithoutCancel(ctx)
+	}
+	warning, err := x.do(callCtx, a)
 	r.Duration = x.opts.Clock.Since(r.Started)
 	switch {
 	case err != nil:

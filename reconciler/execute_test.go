@@ -306,6 +306,7 @@ func TestExecuteCancelledSkipsRest(t *testing.T) {
 	}()
 	<-f.entered
 	cancel()
+	close(f.gate) // the running call finishes (it is not interrupted); nothing new starts
 	<-done
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
@@ -315,6 +316,9 @@ func TestExecuteCancelledSkipsRest(t *testing.T) {
 	}
 	if got := f.callLog(); len(got) != 1 {
 		t.Errorf("calls after cancel: %v", got)
+	}
+	if res.Actions[0].Status != StatusDone {
+		t.Errorf("the running action was interrupted: %v %v", res.Actions[0].Status, res.Actions[0].Err)
 	}
 }
 

@@ -209,8 +209,21 @@ func (f *fakeEngine) Events(ctx context.Context, _ client.EventsListOptions) cli
 
 // --- Executor ---
 
-func (f *fakeEngine) NetworkCreate(ctx context.Context, name string, _ client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
-	return client.NetworkCreateResult{ID: "net-" + name}, f.write(ctx, "NetworkCreate", name)
+func (f *fakeEngine) NetworkCreate(ctx context.Context, name string, o client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
+	if err := f.write(ctx, "NetworkCreate", name); err != nil {
+		return client.NetworkCreateResult{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.networks = append(f.networks, network.Summary{Network: network.Network{ID: "net-" + name, Name: name, Labels: o.Labels}})
+	return client.NetworkCreateResult{ID: "net-" + name}, nil
+}
+
+// dropNetworks removes every network, as if removed behind the tool's back.
+func (f *fakeEngine) dropNetworks() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.networks = nil
 }
 func (f *fakeEngine) NetworkRemove(ctx context.Context, n string, _ client.NetworkRemoveOptions) (client.NetworkRemoveResult, error) {
 	return client.NetworkRemoveResult{}, f.write(ctx, "NetworkRemove", n)
