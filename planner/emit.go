@@ -97,6 +97,9 @@ func (b *builder) finalNames(name string) []string {
 // actions for its dependents.
 func (b *builder) emitService(s *spec.Service) {
 	sd := b.decisions[s.Name]
+	if sd.idle() {
+		return
+	}
 	infra := b.infraDeps(s)
 	imageID := b.knownImageID(s.Image)
 	var last []int
@@ -199,6 +202,19 @@ func (b *builder) emitService(s *spec.Service) {
 		last = append(last, b.start(want.Name, s.Name, group, "created", id, startDeps))
 	}
 	sd.last = last
+}
+
+// idle reports whether the service needs no action at all.
+func (sd *serviceDecision) idle() bool {
+	if len(sd.restartStops) > 0 || len(sd.remove) > 0 || len(sd.create) > 0 {
+		return false
+	}
+	for _, cd := range sd.keep {
+		if cd.recreate || cd.start {
+			return false
+		}
+	}
+	return true
 }
 
 // start adds a StartContainer after node (unless NoStart) and returns the last node.

@@ -289,13 +289,27 @@ func topoOrder(svcs []spec.Service, scope func(string) bool) ([]*spec.Service, s
 // indexContainers groups the observed service containers by service label.
 // One-off containers (compose run) are left out: they are orphans when exited.
 func (b *builder) indexContainers() {
+	// Two passes: count, then carve every service's slice from one buffer.
+	counts := make(map[string]int, len(b.d.Services))
+	for i := range b.obs.Containers {
+		c := &b.obs.Containers[i]
+		if c.Labels[spec.LabelOneoff] != "True" {
+			counts[c.Labels[spec.LabelService]]++
+		}
+	}
+	buf := make([]*Container, 0, len(b.obs.Containers))
 	for i := range b.obs.Containers {
 		c := &b.obs.Containers[i]
 		if c.Labels[spec.LabelOneoff] == "True" {
 			continue
 		}
 		svc := c.Labels[spec.LabelService]
-		b.byService[svc] = append(b.byService[svc], c)
+		cs, ok := b.byService[svc]
+		if !ok {
+			n := counts[svc]
+			cs, buf = buf[len(buf):len(buf):len(buf)+n], buf[:len(buf)+n]
+		}
+		b.byService[svc] = append(cs, c)
 	}
 }
 
