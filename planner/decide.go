@@ -152,6 +152,9 @@ func (b *builder) decideService(s *spec.Service) {
 		} else if !isRunning(cd.c.State) && cd.c.State != "dead" && cd.c.State != "removing" && !b.opts.NoStart && !b.completed(cd) {
 			cd.start = true
 		}
+		if cd.c.State == "paused" && !cd.recreate {
+			b.warn("container " + cd.c.Name + " is paused; it is left as is (unpause it to resume)")
+		}
 		sd.keep = append(sd.keep, cd)
 		b.byName[cd.c.Name] = cd
 	}

@@ -35,7 +35,8 @@
 // again. Scale down removes duplicates and obsolete containers first, then the
 // highest numbers; scale up numbers from the highest observed number + 1, never
 // refilling gaps. Kept containers that are not running are started (unless NoStart;
-// with KeepCompleted, one-shot containers that exited 0 are left alone).
+// with KeepCompleted, one-shot containers that exited 0 are left alone; paused ones
+// are left alone with a warning).
 // Containers of services absent from Services and DisabledServices, and exited
 // one-off containers, are orphans: a warning, or stopped and removed with
 // RemoveOrphans.

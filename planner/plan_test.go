@@ -146,6 +146,26 @@ Plan: 0 to add, 1 to change, 0 to destroy.
 `),
 		},
 		{
+			name:     "a paused container is left alone with a warning",
+			desired:  d,
+			observed: mutate(t, live, "demo-db-1", func(c *Container) { c.State = "paused" }),
+			want: trim(`
+No changes. Project "demo" matches the configuration.
+
+Warning: container demo-db-1 is paused; it is left as is (unpause it to resume)
+`),
+		},
+		{
+			name:     "a dead container is replaced",
+			desired:  d,
+			observed: mutate(t, live, "demo-web-1", func(c *Container) { c.State = "dead" }),
+			want: trim(`
+-/+ container demo-web-1 must be replaced (container is dead)
+
+Plan: 1 to add, 0 to change, 1 to destroy.
+`),
+		},
+		{
 			name:     "no start leaves a stopped container alone",
 			desired:  d,
 			observed: mutate(t, live, "demo-web-2", func(c *Container) { c.State = "exited" }),
