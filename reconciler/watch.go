@@ -315,4 +315,3 @@ func (w *Watcher) accept(ev fsnotify.Event) (string, bool) {
 	}
 	return "", false
 }
-
