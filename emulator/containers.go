@@ -413,10 +413,13 @@ func (t *txn) removeContainer(c *ctrRec, force, removeVolumes bool) error {
 	if c.State.Paused && !force {
 		return errConflict("You cannot remove a paused container %s. Unpause and then stop the container before attempting removal or force remove", c.ID)
 	}
+	if c.State.Restarting && !force {
+		return errConflict("You cannot remove a restarting container %s. Stop the container before attempting removal or force remove", c.ID)
+	}
 	if c.State.Running && !force {
 		return errConflict("You cannot remove a running container %s. Stop the container before attempting removal or force remove", c.ID)
 	}
-	if c.State.Running || c.State.Restarting {
+	if c.State.Running {
 		c = cloneContainer(c)
 		t.exit(c, 137, "9", false)
 	}

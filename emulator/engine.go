@@ -158,7 +158,11 @@ func (t *txn) mark(k kind, id string, put bool) {
 
 func (t *txn) mutated() bool { return len(t.ops) > 0 || len(t.events) > 0 || t.counted }
 
-func (t *txn) putContainer(c *ctrRec) { t.s.setContainer(c); t.mark(kContainer, c.ID, true) }
+func (t *txn) putContainer(c *ctrRec) {
+	c.Due = c.nextTransition()
+	t.s.setContainer(c)
+	t.mark(kContainer, c.ID, true)
+}
 func (t *txn) delContainer(id string) { t.s.dropContainer(id); t.mark(kContainer, id, false) }
 func (t *txn) putNetwork(n *netRec)   { t.s.networks[n.ID] = n; t.mark(kNetwork, n.ID, true) }
 func (t *txn) delNetwork(id string)   { delete(t.s.networks, id); t.mark(kNetwork, id, false) }
@@ -192,6 +196,12 @@ func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
 	if e.closed {
 		return ErrClosed
 	}
+	return e.updateLocked(ctx, fn)
+}
+
+// updateLocked is update with e.mu held. Before fn it brings the simulated
+// processes up to the clock's now (advance), in the same transaction.
+func (e *Engine) updateLocked(ctx context.Context, fn func(t *txn) error) error {
 	if err := e.st.begin(ctx, true); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
@@ -200,6 +210,7 @@ func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
 		return fmt.Errorf("store: %w", err)
 	}
 	t := &txn{e: e, s: e.cache, now: e.now(), ops: map[opKey]bool{}}
+	t.advance()
 	err := fn(t)
 	var kept keep
 	if err != nil && !errors.As(err, &kept) {
@@ -249,6 +260,11 @@ func (e *Engine) view(ctx context.Context, fn func(s *state) error) error {
 				e.gen = -1
 				return fmt.Errorf("store: %w", err)
 			}
+		}
+	}
+	if due := e.cache.nextDue(); !due.IsZero() && !due.After(e.now()) {
+		if err := e.updateLocked(ctx, func(*txn) error { return nil }); err != nil {
+			return err
 		}
 	}
 	return fn(e.cache)

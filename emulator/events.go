@@ -104,6 +104,16 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 	defer ticker.Stop()
 	for {
 		changed := e.changed()
+		// Observing brings simulated processes up to now (exits, health flips), and
+		// tells when the next such change is due, to wake then.
+		var due time.Time
+		if err := e.view(ctx, func(s *state) error { due = s.nextDue(); return nil }); err != nil {
+			return err
+		}
+		var dueC <-chan time.Time
+		if !due.IsZero() {
+			dueC = e.clock.After(due.Sub(e.now()))
+		}
 		evs, err := e.eventsAfter(ctx, seq)
 		if err != nil {
 			return err
@@ -124,6 +134,7 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 		case <-ticker.C:
 		case <-timer:
 			timer = nil
+		case <-dueC:
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -114,7 +115,8 @@ func (t *txn) exit(c *ctrRec, code int, kill string, manual bool) {
 }
 
 // afterExit applies the restart policy and AutoRemove to a container that exited on
-// its own or by a signal other than a stop.
+// its own or by a signal other than a stop. A restart waits dockerd's backoff
+// (100ms, doubling up to a minute, reset after a run of 10s) in state restarting.
 func (t *txn) afterExit(c *ctrRec, manual bool) error {
 	rp := c.HostConfig.RestartPolicy
 	restart := !manual && (rp.Name == container.RestartPolicyAlways || rp.Name == container.RestartPolicyUnlessStopped ||
@@ -122,9 +124,16 @@ func (t *txn) afterExit(c *ctrRec, manual bool) error {
 			(rp.MaximumRetryCount == 0 || c.RestartCount < rp.MaximumRetryCount)))
 	if restart {
 		c.RestartCount++
-		if err := t.start(c); err == nil {
-			return nil
+		switch {
+		case c.RestartDelay == 0 || t.now.Sub(c.State.StartedAt) >= 10*time.Second:
+			c.RestartDelay = minRestartDelay
+		default:
+			c.RestartDelay = min(2*c.RestartDelay, maxRestartDelay)
 		}
+		c.State.Restarting, c.State.Status = true, container.StateRestarting
+		c.RestartAt = t.now.Add(c.RestartDelay)
+		t.putContainer(c)
+		return nil
 	}
 	if c.HostConfig.AutoRemove {
 		return t.removeContainer(c, true, true)
@@ -228,6 +237,12 @@ func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.C
 			return errNotModified
 		}
 		c = cloneContainer(c)
+		if c.State.Restarting {
+			c.State.Restarting, c.State.Status = false, container.StateExited
+			t.putContainer(c)
+			t.containerEvent(events.ActionStop, c, nil)
+			return nil
+		}
 		if err := t.stop(c, options.Signal); err != nil {
 			return err
 		}

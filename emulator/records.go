@@ -28,6 +28,11 @@ type ctrRec struct {
 	// Ports holds the host bindings in force while running.
 	Ports  network.PortMap
 	Mounts []container.MountPoint
+	// Due is when the simulated process next changes state (exit, health flip,
+	// restart after backoff); zero when nothing is pending. See runtime.go.
+	Due          time.Time
+	RestartAt    time.Time     // while restarting: when the next start happens
+	RestartDelay time.Duration // current restart backoff
 }
 
 // ctrState is container.State with real timestamps.

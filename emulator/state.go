@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"time"
 	"net/netip"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ type state struct {
 	addrs      map[string]map[netip.Addr]string // network id -> address -> running container id
 
 	order []*ctrRec // containers newest first; nil when stale
+	due   *time.Time // earliest Due over containers; nil when stale
 }
 
 func newState() *state {
@@ -38,7 +40,7 @@ func (s *state) setContainer(c *ctrRec) {
 	if old := s.containers[c.ID]; old != nil && old.Name != c.Name && s.names[old.Name] == c.ID {
 		delete(s.names, old.Name)
 	}
-	s.order = nil
+	s.order, s.due = nil, nil
 	if old := s.containers[c.ID]; old != nil {
 		s.indexAddrs(old, false)
 	}
@@ -54,7 +56,7 @@ func (s *state) dropContainer(id string) {
 		}
 		s.indexAddrs(old, false)
 		delete(s.containers, id)
-		s.order = nil
+		s.order, s.due = nil, nil
 	}
 }
 
@@ -120,4 +122,19 @@ func (s *state) sorted() []*ctrRec {
 		})
 	}
 	return s.order
+}
+
+// nextDue returns the earliest time a container's simulated process changes state
+// (zero: none pending).
+func (s *state) nextDue() time.Time {
+	if s.due == nil {
+		var min time.Time
+		for _, c := range s.containers {
+			if !c.Due.IsZero() && (min.IsZero() || c.Due.Before(min)) {
+				min = c.Due
+			}
+		}
+		s.due = &min
+	}
+	return *s.due
 }
