@@ -47,7 +47,9 @@ func TestReachabilityProbes(t *testing.T) {
 func TestLocalReadyProbes(t *testing.T) {
 	ready := func() Context {
 		c := baseCtx()
-		c.Ready = func(port int) bool { return port == 0 || port == 5432 || port == 6379 || port == 3306 || port == 80 || port == 27017 }
+		c.Ready = func(port int) bool {
+			return port == 0 || port == 5432 || port == 6379 || port == 3306 || port == 80 || port == 27017
+		}
 		return c
 	}
 	runCases(t, []scriptCase{
