@@ -77,3 +77,20 @@ func BenchmarkComposeGoLoadProject1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFromProject1000 is the Desired-building part of Load alone (hashes, Fields,
+// create requests for 1000 services).
+func BenchmarkFromProject1000(b *testing.B) {
+	file := bigCompose(b, 1000)
+	opts := spec.Options{Files: []string{file}, Environ: []string{}}
+	p, err := spec.LoadProject(context.Background(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := spec.FromProject(p, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
