@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client"
 	"github.com/reconciler/reconciler/emulator/api"
 )
@@ -359,5 +361,41 @@ func TestServeShutdownEndsStreams(t *testing.T) {
 	}
 	if err := <-res.Err; err == nil {
 		t.Errorf("events stream still open after shutdown")
+	}
+}
+
+func (f *fake) DiskUsage(context.Context, client.DiskUsageOptions) (client.DiskUsageResult, error) {
+	return client.DiskUsageResult{Images: client.ImagesDiskUsage{TotalCount: 1, TotalSize: 5, Items: []image.Summary{{ID: "sha256:x"}}}}, nil
+}
+
+// TestDiskUsageShapes follows /system/df through its API versions.
+func TestDiskUsageShapes(t *testing.T) {
+	srv, _ := fakeServer(t, &fake{})
+	tests := []struct {
+		path       string
+		want, lack []string // top-level keys present / absent
+	}{
+		{"/v1.41/system/df", []string{"LayersSize", "Images", "BuilderSize"}, []string{"ImageUsage"}},
+		{"/v1.44/system/df", []string{"LayersSize", "Images", "Volumes"}, []string{"BuilderSize", "ImageUsage"}},
+		{"/v1.52/system/df", []string{"LayersSize", "Images", "ImageUsage"}, []string{"BuilderSize"}},
+		{"/v1.52/system/df?verbose=1", []string{"ImageUsage"}, []string{"Images", "LayersSize"}},
+		{"/v1.57/system/df", []string{"ImageUsage", "ContainerUsage"}, []string{"Images", "LayersSize"}},
+	}
+	for _, tt := range tests {
+		r := do(t, srv, "GET", tt.path, "", "")
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(r.body), &m); err != nil || r.code != 200 {
+			t.Fatalf("GET %s = %d %q: %v", tt.path, r.code, r.body, err)
+		}
+		for _, k := range tt.want {
+			if _, ok := m[k]; !ok {
+				t.Errorf("GET %s lacks %s: %s", tt.path, k, r.body)
+			}
+		}
+		for _, k := range tt.lack {
+			if _, ok := m[k]; ok {
+				t.Errorf("GET %s has %s: %s", tt.path, k, r.body)
+			}
+		}
 	}
 }

@@ -130,21 +130,22 @@ func (h *handler) diskUsage(c *call) error {
 	if err != nil {
 		return err
 	}
+	verbose := c.qbool("verbose")
+	legacy := legacyDiskUsage{
+		LayersSize: du.Images.TotalSize,
+		Images:     nonNil(du.Images.Items),
+		Containers: nonNil(du.Containers.Items),
+		Volumes:    nonNil(du.Volumes.Items),
+		BuildCache: nonNil(du.BuildCache.Items),
+	}
 	if !c.at("1.52") {
-		out := legacyDiskUsage{
-			LayersSize: du.Images.TotalSize,
-			Images:     nonNil(du.Images.Items),
-			Containers: nonNil(du.Containers.Items),
-			Volumes:    nonNil(du.Volumes.Items),
-			BuildCache: nonNil(du.BuildCache.Items),
-		}
+		out := legacy
 		if !c.at("1.42") {
 			var zero int64
 			out.BuilderSize = &zero
 		}
 		return c.json(http.StatusOK, out)
 	}
-	verbose := c.qbool("verbose")
 	var out system.DiskUsage
 	if opts.Images {
 		out.ImageUsage = &image.DiskUsage{ActiveCount: du.Images.ActiveCount, TotalCount: du.Images.TotalCount, Reclaimable: du.Images.Reclaimable, TotalSize: du.Images.TotalSize}
@@ -169,6 +170,13 @@ func (h *handler) diskUsage(c *call) error {
 		if verbose {
 			out.BuildCacheUsage.Items = du.BuildCache.Items
 		}
+	}
+	if !c.at("1.53") && !verbose {
+		// API 1.52 sends the legacy fields too, unless verbose.
+		return c.json(http.StatusOK, struct {
+			legacyDiskUsage
+			system.DiskUsage
+		}{legacy, out})
 	}
 	return c.json(http.StatusOK, out)
 }
