@@ -229,7 +229,7 @@ func (s *sim) apply(a Action) {
 				s.killAt = t.Add(a.Timeout)
 			}
 			s.signal(t, s.spec.stopSignal())
-			if s.running() && !s.killAt.After(t) {
+			if s.running() && !s.killAt.IsZero() && !s.killAt.After(t) {
 				s.emit(Transition{At: t, Kind: TKill, Signal: 9})
 				s.die(t, 137)
 			}
