@@ -3,7 +3,6 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -113,14 +112,4 @@ func ParseFields(label string) (map[string]string, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// SortedPaths returns the keys of fields in order, for deterministic output.
-func SortedPaths(fields map[string]string) []string {
-	out := make([]string, 0, len(fields))
-	for k := range fields {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
