@@ -399,3 +399,88 @@ func TestDiskUsageShapes(t *testing.T) {
 		}
 	}
 }
+
+// fakeExec adds exec: the command's output is its arguments joined, on stdout.
+type fakeExec struct {
+	*fake
+	cmd     []string
+	started bool
+}
+
+func (f *fakeExec) ExecCreate(_ context.Context, _ string, o client.ExecCreateOptions) (client.ExecCreateResult, error) {
+	if len(o.Cmd) == 0 {
+		return client.ExecCreateResult{}, cerrdefs.ErrInvalidArgument.WithMessage("No exec command specified")
+	}
+	f.cmd = o.Cmd
+	return client.ExecCreateResult{ID: "e1"}, nil
+}
+
+func (f *fakeExec) ExecInspect(_ context.Context, id string, _ client.ExecInspectOptions) (client.ExecInspectResult, error) {
+	if id != "e1" {
+		return client.ExecInspectResult{}, cerrdefs.ErrNotFound.WithMessage("No such exec instance: " + id)
+	}
+	return client.ExecInspectResult{ID: id, Running: !f.started, ExitCode: 7}, nil
+}
+
+func (f *fakeExec) ExecStart(context.Context, string, client.ExecStartOptions) (client.ExecStartResult, error) {
+	f.started = true
+	return client.ExecStartResult{}, nil
+}
+
+func (f *fakeExec) ExecAttach(context.Context, string, client.ExecAttachOptions) (client.ExecAttachResult, error) {
+	f.started = true
+	srv, cli := net.Pipe()
+	go func() {
+		srv.Write(frame(1, strings.Join(f.cmd, " ")+"\n"))
+		srv.Close()
+	}()
+	return client.ExecAttachResult{HijackedResponse: client.NewHijackedResponse(cli, "")}, nil
+}
+
+// TestExecHijacked runs an exec as the docker CLI does: create, attach (hijacked
+// start), inspect for the exit code; at API 1.41 as well as the newest.
+func TestExecHijacked(t *testing.T) {
+	for _, version := range []string{"1.41", client.MaxAPIVersion} {
+		t.Run(version, func(t *testing.T) {
+			fe := &fakeExec{fake: &fake{}}
+			srv := httptest.NewServer(api.NewHandler(fe, api.Options{}))
+			defer srv.Close()
+			cli, err := client.New(client.WithHost("tcp://"+srv.Listener.Addr().String()), client.WithHTTPClient(srv.Client()), client.WithAPIVersion(version))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cli.Close()
+			ctx := context.Background()
+			if _, err := cli.ExecCreate(ctx, "c", client.ExecCreateOptions{}); !cerrdefs.IsInvalidArgument(err) {
+				t.Errorf("exec without a command: %v, want invalid argument", err)
+			}
+			ex, err := cli.ExecCreate(ctx, "c", client.ExecCreateOptions{Cmd: []string{"echo", "hi"}, AttachStdout: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ins, err := cli.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
+			if err != nil || !ins.Running {
+				t.Fatalf("inspect before start = %+v, %v", ins, err)
+			}
+			att, err := cli.ExecAttach(ctx, ex.ID, client.ExecAttachOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			if _, err := stdcopy.StdCopy(&out, io.Discard, att.Reader); err != nil {
+				t.Fatal(err)
+			}
+			att.Close()
+			if out.String() != "echo hi\n" {
+				t.Errorf("exec output %q", out.String())
+			}
+			ins, err = cli.ExecInspect(ctx, ex.ID, client.ExecInspectOptions{})
+			if err != nil || ins.Running || ins.ExitCode != 7 {
+				t.Errorf("inspect after = %+v, %v", ins, err)
+			}
+			if _, err := cli.ExecInspect(ctx, "nope", client.ExecInspectOptions{}); !cerrdefs.IsNotFound(err) {
+				t.Errorf("missing exec: %v", err)
+			}
+		})
+	}
+}
