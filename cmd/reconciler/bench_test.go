@@ -29,7 +29,7 @@ func benchRun(b *testing.B, dir, state string, args ...string) {
 	b.Helper()
 	c := exec.Command(bin, args...)
 	c.Dir = dir
-	c.Env = append(os.Environ(), "RECONCILER_STATE="+state, "COMPOSE_PROGRESS=quiet")
+	c.Env = append(cleanEnv(), "RECONCILER_STATE="+state, "COMPOSE_PROGRESS=quiet")
 	if out, err := c.CombinedOutput(); err != nil {
 		b.Fatalf("reconciler %v: %v\n%s", args, err, out)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -10,7 +11,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
+
+// runTimeout bounds one CLI run in the end-to-end tests.
+const runTimeout = 2 * time.Minute
 
 // bin is the reconciler binary built once for this test binary by TestMain.
 var bin string
@@ -91,6 +96,20 @@ func (s *stack) edit(name, old, new string) {
 	s.write(name, strings.Replace(string(b), old, new, 1))
 }
 
+// cleanEnv is the environment without the variables that would change what a
+// scenario loads or where its state lives.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "COMPOSE_") || strings.HasPrefix(k, "RECONCILER_") || k == "XDG_STATE_HOME" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
 type result struct {
 	stdout, stderr string
 	code           int
@@ -101,11 +120,14 @@ func (r result) String() string {
 }
 
 // cmd prepares the binary with args in the project directory on the stack's state.
+// Every run is bounded so that a scenario that does not converge fails instead
+// of hanging the test binary.
 func (s *stack) cmd(args ...string) *exec.Cmd {
-	c := exec.Command(bin, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	s.t.Cleanup(cancel)
+	c := exec.CommandContext(ctx, bin, args...)
 	c.Dir = s.dir
-	c.Env = append(os.Environ(), "RECONCILER_STATE="+s.state, "COMPOSE_PROGRESS=plain", "NO_COLOR=1",
-		"COMPOSE_FILE=", "COMPOSE_PROJECT_NAME=", "COMPOSE_PROFILES=")
+	c.Env = append(cleanEnv(), "RECONCILER_STATE="+s.state, "COMPOSE_PROGRESS=plain", "NO_COLOR=1")
 	c.Env = append(c.Env, s.env...)
 	return c
 }

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/reconciler/reconciler/emulator"
 	"github.com/reconciler/reconciler/reconciler"
 )
 
-// errNotLanded marks wiring whose package has not landed yet.
-var errNotLanded = errors.New("not available in this build yet")
-
-// The seams to packages still being built; each is replaced by a direct call
-// once its package lands.
-var (
-	openEmbedded = func(path string) (reconciler.Engine, func() error, error) {
-		return nil, nil, errNotLanded
+// openEmbedded opens the embedded engine stored at path.
+func openEmbedded(path string) (reconciler.Engine, func() error, error) {
+	e, err := emulator.Open(path)
+	if err != nil {
+		return nil, nil, err
 	}
-)
+	return e, e.Close, nil
+}

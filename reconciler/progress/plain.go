@@ -10,17 +10,29 @@ import (
 
 // plainWriter prints one line per event: "<id> <text>[ <detail>]", with the elapsed
 // time since the resource's first event on final states.
+//
+// Plain output is for logs: it prints transitions only. A Working event that
+// repeats the resource's current verb (a pull's layer progress) is not printed.
 type plainWriter struct {
 	base
 	mu    sync.Mutex
 	first map[string]time.Time
+	verb  map[string]string // current working verb per ID
 }
 
 func (p *plainWriter) Event(e Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.first == nil {
-		p.first = map[string]time.Time{}
+		p.first, p.verb = map[string]time.Time{}, map[string]string{}
+	}
+	if e.State == Working {
+		if p.verb[e.ID] == e.Text {
+			return
+		}
+		p.verb[e.ID] = e.Text
+	} else {
+		delete(p.verb, e.ID)
 	}
 	now := p.clock.Now()
 	t0, seen := p.first[e.ID]

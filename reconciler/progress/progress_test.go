@@ -94,6 +94,7 @@ func TestPlainElapsedFromFakeClock(t *testing.T) {
 	var out bytes.Buffer
 	w := New(&out, Options{Mode: Plain, Clock: clk})
 	w.Event(Event{ID: "Container demo-web-1", Text: "Creating", State: Working})
+	w.Event(Event{ID: "Container demo-web-1", Text: "Creating", State: Working, Detail: "layer 1/3"})
 	clk.Advance(300 * time.Millisecond)
 	w.Event(Event{ID: "Container demo-web-1", Text: "Created", State: Done})
 	w.Event(Event{ID: "Container demo-db-1", Text: "Error", State: Error, Detail: "boom"})
