@@ -152,7 +152,9 @@ func TestE2EOrphansReportedThenRemoved(t *testing.T) {
 func (s *stack) planChanges() []string {
 	s.t.Helper()
 	r := s.ok("plan", "--json")
-	var plan struct{ Changes []struct{ Kind, Name, Action string } }
+	var plan struct {
+		Changes []struct{ Kind, Name, Action string }
+	}
 	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil {
 		s.t.Fatalf("plan --json does not parse: %v\n%s", err, r.stdout)
 	}
