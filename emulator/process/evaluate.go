@@ -32,11 +32,14 @@ type sim struct {
 // of history (in recorded order; actions after now are ignored). It is pure:
 // the same arguments always give the same Status.
 func Evaluate(spec *Spec, history []Action, now time.Time) Status {
+	var hs hstate
 	s := &sim{spec: spec, st: Status{State: StateCreated}}
 	if spec.Health != nil {
-		s.h = &hstate{hc: spec.Health.withDefaults()}
-		s.h.sim = s
+		hs.hc = spec.Health.withDefaults()
+		s.h = &hs
 	}
+	// Typical lives fit without growing: start, a few health flips, a stop.
+	s.st.Transitions = make([]Transition, 0, 4+len(history))
 	for _, a := range history {
 		if a.At.After(now) {
 			break

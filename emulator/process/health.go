@@ -42,7 +42,7 @@ type hstate struct {
 	logN    int                        // results ever recorded
 	started time.Time
 	next    time.Time // next probe start; zero when not monitoring
-	sim     *sim
+	readyAt time.Time // the run's server ready time (zero: never)
 }
 
 // begin starts monitoring a run started at t (the log is kept across runs, as
@@ -70,7 +70,7 @@ func (h *hstate) interval(t time.Time) time.Duration {
 // outcome is the result of a probe started at t.
 func (h *hstate) outcome(t time.Time) (code int, out string, d time.Duration) {
 	p := h.hc.NotReady
-	if r := h.sim.st.ReadyAt; !r.IsZero() && !t.Before(r) {
+	if r := h.readyAt; !r.IsZero() && !t.Before(r) {
 		p = h.hc.Ready
 	}
 	if p.Forever || p.Duration > h.hc.Timeout {
@@ -90,7 +90,7 @@ func (h *hstate) steady(t time.Time, code int) bool {
 	if t.Sub(h.started) < h.hc.StartPeriod {
 		return false
 	}
-	if r := h.sim.st.ReadyAt; !r.IsZero() && t.Before(r) {
+	if r := h.readyAt; !r.IsZero() && t.Before(r) {
 		return false
 	}
 	if code == 0 {
@@ -103,6 +103,7 @@ func (h *hstate) steady(t time.Time, code int) bool {
 // starting no later than limit.
 func (s *sim) probe(limit time.Time) {
 	h := s.h
+	h.readyAt = s.st.ReadyAt
 	t := h.next
 	code, out, d := h.outcome(t)
 	if !noFastForward && h.steady(t, code) {
@@ -138,13 +139,17 @@ func (s *sim) probe(limit time.Time) {
 }
 
 func (h *hstate) export() *Health {
-	out := &Health{Status: h.status, FailingStreak: h.streak}
 	n := min(h.logN, MaxHealthLog)
-	out.Log = make([]HealthResult, n)
+	// One allocation for the Health and its Log.
+	buf := &struct {
+		h   Health
+		log [MaxHealthLog]HealthResult
+	}{h: Health{Status: h.status, FailingStreak: h.streak}}
 	for i := range n {
-		out.Log[i] = h.log[(h.logN-n+i)%MaxHealthLog]
+		buf.log[i] = h.log[(h.logN-n+i)%MaxHealthLog]
 	}
-	return out
+	buf.h.Log = buf.log[:n:n]
+	return &buf.h
 }
 
 // noFastForward disables counting steady probes (tests compare both ways).
