@@ -171,15 +171,7 @@ func (t *txn) delVolume(name string)  { delete(t.s.volumes, name); t.mark(kVolum
 func (t *txn) putImage(im *imgRec)    { t.s.setImage(im); t.mark(kImage, im.ID, true) }
 func (t *txn) delImage(id string)     { t.s.dropImage(id); t.mark(kImage, id, false) }
 
-func (t *txn) nextSeq() int64 { t.counted = true; t.s.counters.Seq++; return t.s.counters.Seq }
-func (t *txn) nextPid() int {
-	t.counted = true
-	if t.s.counters.Pid < 1000 {
-		t.s.counters.Pid = 1000
-	}
-	t.s.counters.Pid++
-	return t.s.counters.Pid
-}
+func (t *txn) nextSeq() int64 { return t.s.maxSeq + 1 }
 
 // keep wraps an error that must not undo the call's changes: dockerd records some
 // failures in the object (a start that fails on a port conflict leaves ExitCode 128

@@ -76,7 +76,7 @@ func (t *txn) start(c *ctrRec) error {
 	}
 	c.Ports = ports
 	c.State = ctrState{
-		Status: container.StateRunning, Running: true, Pid: t.nextPid(), StartedAt: t.now,
+		Status: container.StateRunning, Running: true, Pid: simulatedPid(c), StartedAt: t.now,
 		FinishedAt: c.State.FinishedAt,
 	}
 	if hc := c.Config.Healthcheck; hc != nil && len(hc.Test) > 0 && hc.Test[0] != "NONE" {
@@ -413,3 +413,6 @@ func (e *Engine) ContainerWait(ctx context.Context, ref string, options client.C
 	}()
 	return out
 }
+
+// simulatedPid is a stable, plausible host pid for a container's current run.
+func simulatedPid(c *ctrRec) int { return 1000 + int(c.Seq%3000)*10 + c.RestartCount%10 }

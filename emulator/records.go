@@ -94,8 +94,6 @@ type imgHistory struct {
 	EmptyLayer bool `json:",omitempty"`
 }
 
-// counters are engine-wide sequences kept in the meta table.
-type counters struct {
-	Seq int64 // last container creation number
-	Pid int   // last simulated pid
-}
+// counters are engine-wide values kept in the meta table (none in use yet: the
+// creation sequence is derived from the containers themselves).
+type counters struct{}

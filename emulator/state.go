@@ -1,10 +1,10 @@
 package emulator
 
 import (
-	"time"
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 )
 
 // state is the in-process cache of the whole store, decoded. It is valid for one
@@ -20,8 +20,11 @@ type state struct {
 	counters   counters
 	addrs      map[string]map[netip.Addr]string // network id -> address -> running container id
 
-	order []*ctrRec // containers newest first; nil when stale
+	order []*ctrRec  // containers newest first; nil when stale
 	due   *time.Time // earliest Due over containers; nil when stale
+	// maxSeq is the highest container creation number held. Inside a write
+	// transaction the cache is the store, so maxSeq+1 is the next number.
+	maxSeq int64
 }
 
 func newState() *state {
@@ -40,9 +43,22 @@ func (s *state) setContainer(c *ctrRec) {
 	if old := s.containers[c.ID]; old != nil && old.Name != c.Name && s.names[old.Name] == c.ID {
 		delete(s.names, old.Name)
 	}
-	s.order, s.due = nil, nil
-	if old := s.containers[c.ID]; old != nil {
+	s.order = nil
+	old := s.containers[c.ID]
+	if old != nil {
 		s.indexAddrs(old, false)
+	}
+	if s.due != nil {
+		switch {
+		case old != nil && !old.Due.IsZero() && !old.Due.After(*s.due):
+			s.due = nil // the earliest may have moved later: rescan
+		case !c.Due.IsZero() && (s.due.IsZero() || c.Due.Before(*s.due)):
+			d := c.Due
+			s.due = &d
+		}
+	}
+	if c.Seq > s.maxSeq {
+		s.maxSeq = c.Seq
 	}
 	s.indexAddrs(c, true)
 	s.containers[c.ID] = c
@@ -56,7 +72,10 @@ func (s *state) dropContainer(id string) {
 		}
 		s.indexAddrs(old, false)
 		delete(s.containers, id)
-		s.order, s.due = nil, nil
+		s.order = nil
+		if s.due != nil && !old.Due.IsZero() && !old.Due.After(*s.due) {
+			s.due = nil
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ var migrations = []string{
 CREATE TABLE meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE containers (
 	id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
-	project TEXT NOT NULL DEFAULT '', rev INTEGER NOT NULL, doc BLOB NOT NULL);
+	project TEXT NOT NULL DEFAULT '', rev INTEGER NOT NULL, doc BLOB NOT NULL) WITHOUT ROWID;
 CREATE INDEX containers_rev ON containers(rev);
 CREATE INDEX containers_state ON containers(state);
 CREATE INDEX containers_project ON containers(project);
@@ -34,7 +34,7 @@ CREATE TABLE volumes (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, doc BLOB NOT NU
 CREATE TABLE images (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, doc BLOB NOT NULL);
 CREATE TABLE tombstones (rev INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX tombstones_rev ON tombstones(rev);
-CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time_nano INTEGER NOT NULL,
+CREATE TABLE events (seq INTEGER PRIMARY KEY, time_nano INTEGER NOT NULL,
 	type TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, doc BLOB NOT NULL);
 INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0), ('counters', '{}');
 `,
