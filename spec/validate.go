@@ -84,19 +84,21 @@ func newValidationError(probs []Problem, files []string) *ValidationError {
 }
 
 var (
-	reYAMLPos    = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
-	reYAMLPosAlt = regexp.MustCompile(`\bL(\d+)\.C(\d+)\b`)
-	reValidating = regexp.MustCompile(`validating (.+?): (\S+) (.*)$`)
-	reInterp     = regexp.MustCompile(`error while interpolating (\S+): (.*)$`)
-	reService    = regexp.MustCompile(`^service "?([^" ]+)"? `)
-	reDotted     = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*): (.*)$`)
-	reNonString  = regexp.MustCompile(`non-string key (?:in|at) (\S+?)(?:: (.*))?$`)
-	reMust       = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*) (must .*)$`)
-	reDecodePath = regexp.MustCompile(`'([^']+)' (.*)$`)
-	reBracketKey = regexp.MustCompile(`\[([^\]\d][^\]]*)\]`)
-	reNumSeg     = regexp.MustCompile(`\.(\d+)(\.|$)`)
-	reFileBad    = regexp.MustCompile(`compose file "([^"]+)".* is invalid: (.*)$`)
-	reParseFail  = regexp.MustCompile(`failed to (?:parse|read) ([^:]+): (.*)$`)
+	reYAMLPos      = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+	reYAMLPosColon = regexp.MustCompile(`line (\d+)(?:, column (\d+))?:`)
+	reYAMLPosAlt   = regexp.MustCompile(`\bL(\d+)\.C(\d+)\b`)
+	reValidating   = regexp.MustCompile(`validating (.+?): (\S+) (.*)$`)
+	reInterp       = regexp.MustCompile(`error while interpolating (\S+): (.*)$`)
+	reService      = regexp.MustCompile(`^service "?([^" ]+)"? `)
+	reDotted       = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*): (.*)$`)
+	reNonString    = regexp.MustCompile(`non-string key (?:in|at) (\S+?)(?:: (.*))?$`)
+	reMust         = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|models|include|name)[^\s:]*) (must .*)$`)
+	reDecodePath   = regexp.MustCompile(`'([^']+)' (.*)$`)
+	reBracketKey   = regexp.MustCompile(`\[([^\]\d][^\]]*)\]`)
+	reNumSeg       = regexp.MustCompile(`\.(\d+)(\.|$)`)
+	reCircular     = regexp.MustCompile(`^Circular reference: (\S+) in`)
+	reFileBad      = regexp.MustCompile(`compose file "([^"]+)".* is invalid: (.*)$`)
+	reParseFail    = regexp.MustCompile(`failed to (?:parse|read) ([^:]+): (.*)$`)
 )
 
 // toValidationError turns a compose-go load error into a *ValidationError with the file,
@@ -125,6 +127,27 @@ func toValidationError(err error, files []string) error {
 
 // splitJoined splits an errors.Join text into its parts (one per line), keeping
 // indented continuation lines with their part.
+// yamlPos returns the last position a YAML error message names (the error itself; earlier
+// ones are context such as "while scanning ... at line 6, column 12").
+func yamlPos(msg string) (line, col int) {
+	all := reYAMLPosColon.FindAllStringSubmatch(msg, -1)
+	if len(all) == 0 {
+		all = reYAMLPos.FindAllStringSubmatch(msg, -1)
+	}
+	if len(all) > 0 {
+		m := all[len(all)-1]
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+		return line, col
+	}
+	if all := reYAMLPosAlt.FindAllStringSubmatch(msg, -1); len(all) > 0 {
+		m := all[len(all)-1]
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+	}
+	return line, col
+}
+
 func splitJoined(msg string) []string {
 	var out []string
 	for _, l := range strings.Split(msg, "\n") {
@@ -155,15 +178,12 @@ func problemFromText(msg string) Problem {
 	}
 	switch {
 	case strings.Contains(msg, "yaml:") && (reYAMLPos.MatchString(msg) || reYAMLPosAlt.MatchString(msg)):
-		m := reYAMLPos.FindStringSubmatch(msg)
-		if m == nil {
-			m = reYAMLPosAlt.FindStringSubmatch(msg)
-		}
-		p.Line, _ = strconv.Atoi(m[1])
-		if m[2] != "" {
-			p.Column, _ = strconv.Atoi(m[2])
-		}
+		p.Line, p.Column = yamlPos(msg)
 		p.Message = msg[strings.Index(msg, "yaml:"):]
+	case strings.HasPrefix(msg, "include cycle detected"):
+		p.Path = "include"
+	case reCircular.MatchString(msg):
+		p.Path = "services." + reCircular.FindStringSubmatch(msg)[1] + ".extends"
 	case reValidating.MatchString(msg):
 		m := reValidating.FindStringSubmatch(msg)
 		p.File, p.Path, p.Message = m[1], m[2], m[3]
@@ -261,10 +281,7 @@ func (l *locator) yamlErrorFile(line int) string {
 		if err == nil {
 			continue
 		}
-		if m := reYAMLPos.FindStringSubmatch(err.Error()); m != nil && m[1] == strconv.Itoa(line) {
-			return l.files[i]
-		}
-		if m := reYAMLPosAlt.FindStringSubmatch(err.Error()); m != nil && m[1] == strconv.Itoa(line) {
+		if got, _ := yamlPos(err.Error()); got == line {
 			return l.files[i]
 		}
 	}
@@ -294,6 +311,12 @@ func (l *locator) fill(p *Problem) {
 	if p.at == "bind-without-source" {
 		l.fillBindWithoutSource(p)
 		return
+	}
+	if p.Path == "" && p.at == "" {
+		l.fillByValue(p)
+		if p.Path != "" {
+			return
+		}
 	}
 	path := p.Path
 	if p.at != "" {
@@ -426,4 +449,43 @@ func scalar(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
+}
+
+// fillByValue locates a problem that names no path by the longest file-like scalar of the
+// compose files that its message quotes (a missing env_file, extends or include file).
+func (l *locator) fillByValue(p *Problem) {
+	bestLen := 0
+	for i, doc := range l.docs {
+		if l.errs[i] != nil || (p.File != "" && p.File != l.files[i]) {
+			continue
+		}
+		walkScalars(doc, "", func(path string, n *yaml.Node) {
+			v := strings.TrimPrefix(n.Value, "./")
+			if len(v) < 3 || len(v) <= bestLen || !strings.ContainsAny(v, "./") || !strings.Contains(p.Message, v) {
+				return
+			}
+			bestLen = len(v)
+			p.File, p.Path, p.Line, p.Column = l.files[i], path, n.Line, n.Column
+		})
+	}
+}
+
+// walkScalars calls fn for every scalar value under n with its dotted path.
+func walkScalars(n *yaml.Node, path string, fn func(string, *yaml.Node)) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			walkScalars(c, path, fn)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkScalars(n.Content[i+1], joinPath(path, n.Content[i].Value), fn)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			walkScalars(c, path+"["+strconv.Itoa(i)+"]", fn)
+		}
+	case yaml.ScalarNode:
+		fn(path, n)
+	}
 }

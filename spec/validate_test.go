@@ -203,3 +203,36 @@ networks:
 		}
 	}
 }
+
+// TestLoaderErrorsLocated: compose-go errors that name no path are located through what
+// they quote (a file name) or their kind.
+func TestLoaderErrorsLocated(t *testing.T) {
+	tests := []struct {
+		name, yaml, path string
+		line             int
+	}{
+		{"include cycle", "include: [compose.yaml]\nservices:\n  a: {image: x}\n", "include", 1},
+		{"missing extends file", "services:\n  a:\n    extends: {file: nope.yaml, service: base}\n", "services.a.extends.file", 3},
+		{"missing env_file", "services:\n  a:\n    image: x\n    env_file: missing.env\n", "services.a.env_file", 4},
+		{"duplicate key", "services:\n  a:\n    image: x\n    image: y\n", "", 4},
+		{"extends cycle", "services:\n  a:\n    extends: b\n  b:\n    extends: a\n", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ve, dir := loadErr(t, map[string]string{"compose.yaml": tc.yaml}, "compose.yaml")
+			p := ve.Problems[0]
+			if p.File != filepath.Join(dir, "compose.yaml") {
+				t.Errorf("file %q", p.File)
+			}
+			if tc.path != "" && p.Path != tc.path {
+				t.Errorf("path %q, want %q (%s)", p.Path, tc.path, p)
+			}
+			if tc.name == "extends cycle" && !strings.HasSuffix(p.Path, ".extends") {
+				t.Errorf("path %q, want services.<a or b>.extends", p.Path)
+			}
+			if tc.line != 0 && p.Line != tc.line {
+				t.Errorf("line %d, want %d (%s)", p.Line, tc.line, p)
+			}
+		})
+	}
+}
