@@ -87,6 +87,17 @@ func (h *handler) containerInspect(c *call) error {
 	if err != nil {
 		return err
 	}
+	if !c.at("1.52") {
+		var src any = res.Container
+		if len(res.Raw) > 0 && json.Valid(res.Raw) {
+			src = res.Raw
+		}
+		doc, err := legacyContainerInspect(src)
+		if err != nil {
+			return err
+		}
+		return c.json(http.StatusOK, doc)
+	}
 	if len(res.Raw) > 0 && json.Valid(res.Raw) {
 		return c.raw(http.StatusOK, res.Raw)
 	}

@@ -77,6 +77,13 @@ func (h *handler) imageInspect(c *call) error {
 	if err != nil {
 		return err
 	}
+	if !c.at("1.52") {
+		doc, err := legacyImageInspect(res.InspectResponse, c.version)
+		if err != nil {
+			return err
+		}
+		return c.json(http.StatusOK, doc)
+	}
 	return c.json(http.StatusOK, res.InspectResponse)
 }
 

@@ -275,3 +275,63 @@ func TestFiltersBothEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestLegacyShapes checks the fields older API versions carry and the moby types
+// no longer have.
+func TestLegacyShapes(t *testing.T) {
+	srv, eng := httpEmulator(t, api.Options{})
+	ctx := context.Background()
+	rc, err := eng.ImagePull(ctx, "busybox", client.ImagePullOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "lg", Config: &container.Config{Image: "busybox", Cmd: []string{"sleep", "300"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.ContainerStart(ctx, "lg", client.ContainerStartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	type ns struct {
+		NetworkSettings map[string]json.RawMessage
+	}
+	get := func(path string) map[string]json.RawMessage {
+		r := do(t, srv, "GET", path, "", "")
+		var v ns
+		if err := json.Unmarshal([]byte(r.body), &v); err != nil || r.code != 200 {
+			t.Fatalf("GET %s = %d %q: %v", path, r.code, r.body, err)
+		}
+		return v.NetworkSettings
+	}
+	old := get("/v1.41/containers/lg/json")
+	var nets map[string]struct{ IPAddress string }
+	if err := json.Unmarshal(old["Networks"], &nets); err != nil {
+		t.Fatal(err)
+	}
+	var ip string
+	_ = json.Unmarshal(old["IPAddress"], &ip)
+	if ip == "" || ip != nets["bridge"].IPAddress {
+		t.Errorf("1.41 NetworkSettings.IPAddress = %q, want the bridge address %q", ip, nets["bridge"].IPAddress)
+	}
+	for _, k := range []string{"Gateway", "MacAddress", "EndpointID", "SecondaryIPAddresses", "HairpinMode"} {
+		if _, ok := old[k]; !ok {
+			t.Errorf("1.41 NetworkSettings lacks %s", k)
+		}
+	}
+	if _, ok := get("/v1.52/containers/lg/json")["IPAddress"]; ok {
+		t.Errorf("1.52 NetworkSettings still has IPAddress")
+	}
+
+	r := do(t, srv, "GET", "/v1.41/images/busybox/json", "", "")
+	var img map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(r.body), &img); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"Parent", "Comment", "Author", "DockerVersion", "Container", "ContainerConfig", "VirtualSize"} {
+		if _, ok := img[k]; !ok {
+			t.Errorf("1.41 image inspect lacks %s", k)
+		}
+	}
+}
