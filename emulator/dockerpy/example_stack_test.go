@@ -129,9 +129,11 @@ func Example_orchestrationScript() {
 	// Stack cleaned up!
 }
 
-// Automated testing with Docker (seed: "Automated Testing with Docker"): the
-// database part. The seed's attached test run needs containers that exit on
-// their own, which arrives with the emulator's simulated runtime.
+// Automated testing with Docker (seed: "Automated Testing with Docker"). The
+// seed's myapp-tests image is unknown to the registry, so its synthetic default
+// command would serve forever; the example gives the test run a command that
+// exits at once, as a test image's would (on the example's fake clock, a
+// command that prints takes simulated time, which the clock never reaches).
 func Example_automatedTesting() {
 	eng := exampleEngine()
 	defer eng.Close()
@@ -150,6 +152,29 @@ func Example_automatedTesting() {
 	}
 	_ = db.Reload(ctx)
 	fmt.Println("db:", db.Status(), "generated name:", db.Name() != "")
+
+	// Run tests in a container, attached: Run returns when it exits.
+	testContainer, _, err := cli.Containers.Run(ctx, "myapp-tests:latest", dockerpy.RunOptions{
+		Command:     []string{"sh", "-c", "exit 0"},
+		Environment: map[string]string{"DB_HOST": "localhost", "DB_PORT": "5432"},
+		NetworkMode: "host",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = testContainer.Reload(ctx)
+	fmt.Println("tests:", testContainer.Status(), testContainer.Attrs().State.ExitCode)
+
+	// A failing test run is a ContainerError carrying the exit status.
+	_, _, err = cli.Containers.Run(ctx, "myapp-tests:latest", dockerpy.RunOptions{
+		Command: []string{"sh", "-c", "exit 3"},
+		Remove:  true,
+	})
+	var failed *dockerpy.ContainerError
+	if errors.As(err, &failed) {
+		fmt.Println("failed tests: exit status", failed.ExitStatus)
+	}
 
 	// A second database on the same host port fails at start, as on a real host.
 	_, _, err = cli.Containers.Run(ctx, "postgres:13", dockerpy.RunOptions{
@@ -170,5 +195,7 @@ func Example_automatedTesting() {
 	}
 	// Output:
 	// db: running generated name: true
+	// tests: exited 0
+	// failed tests: exit status 3
 	// second db: 500
 }
