@@ -1,0 +1,160 @@
+// Package conformance holds engine scenarios written against emulator.API only, so
+// the same scenarios run on the in-process emulator, on the emulator over its HTTP
+// server, and on a real dockerd (through moby's client).
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"net/netip"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/reconciler/reconciler/emulator"
+)
+
+// Fixture is the engine state the bad-input scenarios start from:
+//   - images busybox:latest and nginx:latest
+//   - network "appnet" 10.10.0.0/24 and network "spare" (no containers)
+//   - volume "data"
+//   - "web": nginx, running on appnet, 8080->80, data at /data, label app=web
+//   - "idle": busybox, created, not started
+type Fixture struct {
+	Web, Idle string // container ids
+	AppNet    string // network id
+}
+
+// Pull pulls ref and waits for the pull to finish.
+func Pull(t testing.TB, api emulator.API, ref string) {
+	t.Helper()
+	ctx := context.Background()
+	rc, err := api.ImagePull(ctx, ref, client.ImagePullOptions{})
+	if err != nil {
+		t.Fatalf("pull %s: %v", ref, err)
+	}
+	if err := rc.Wait(ctx); err != nil {
+		t.Fatalf("pull %s: %v", ref, err)
+	}
+}
+
+// Run creates and starts a container and returns its id.
+func Run(t testing.TB, api emulator.API, opts client.ContainerCreateOptions) string {
+	t.Helper()
+	ctx := context.Background()
+	res, err := api.ContainerCreate(ctx, opts)
+	if err != nil {
+		t.Fatalf("create %s: %v", opts.Name, err)
+	}
+	if _, err := api.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
+		t.Fatalf("start %s: %v", opts.Name, err)
+	}
+	return res.ID
+}
+
+// SetupFixture builds the Fixture on api.
+func SetupFixture(t testing.TB, api emulator.API) Fixture {
+	t.Helper()
+	ctx := context.Background()
+	Pull(t, api, "busybox")
+	Pull(t, api, "nginx")
+	netRes, err := api.NetworkCreate(ctx, "appnet", client.NetworkCreateOptions{
+		IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: netip.MustParsePrefix("10.10.0.0/24")}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.NetworkCreate(ctx, "spare", client.NetworkCreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.VolumeCreate(ctx, client.VolumeCreateOptions{Name: "data"}); err != nil {
+		t.Fatal(err)
+	}
+	web := Run(t, api, client.ContainerCreateOptions{
+		Name: "web", Image: "nginx",
+		Config: &container.Config{Labels: map[string]string{"app": "web"}},
+		HostConfig: &container.HostConfig{
+			NetworkMode:  "appnet",
+			Binds:        []string{"data:/data"},
+			PortBindings: network.PortMap{network.MustParsePort("80/tcp"): {{HostPort: "8080"}}},
+		},
+	})
+	idle, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "idle", Image: "busybox",
+		Config: &container.Config{Cmd: []string{"sleep", "60"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Fixture{Web: web, Idle: idle.ID, AppNet: netRes.ID}
+}
+
+// Snapshot renders everything observable through list and inspect calls, so a
+// test can assert that a failed call changed nothing.
+func Snapshot(t testing.TB, api emulator.API) string {
+	t.Helper()
+	ctx := context.Background()
+	var parts []any
+	fail := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl, err := api.ContainerList(ctx, client.ContainerListOptions{All: true})
+	fail(err)
+	for _, c := range cl.Items {
+		in, err := api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{})
+		fail(err)
+		parts = append(parts, c, in.Container)
+	}
+	nl, err := api.NetworkList(ctx, client.NetworkListOptions{})
+	fail(err)
+	sort.Slice(nl.Items, func(i, j int) bool { return nl.Items[i].Name < nl.Items[j].Name })
+	for _, n := range nl.Items {
+		in, err := api.NetworkInspect(ctx, n.ID, client.NetworkInspectOptions{})
+		fail(err)
+		parts = append(parts, in.Network)
+	}
+	vl, err := api.VolumeList(ctx, client.VolumeListOptions{})
+	fail(err)
+	il, err := api.ImageList(ctx, client.ImageListOptions{})
+	fail(err)
+	parts = append(parts, vl.Items, il.Items)
+	b, err := json.MarshalIndent(parts, "", " ")
+	fail(err)
+	return string(b)
+}
+
+// RunBadInput runs every bad-input case on a fresh engine from newAPI: the call must
+// fail with dockerd's class and text and leave the Snapshot unchanged. check, when
+// not nil, is called with each error for implementation-specific assertions.
+func RunBadInput(t *testing.T, newAPI func(t *testing.T) emulator.API, check func(t *testing.T, err error)) {
+	for _, tc := range BadInputCases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			api := newAPI(t)
+			fx := SetupFixture(t, api)
+			before := Snapshot(t, api)
+			err := tc.Call(context.Background(), api, fx)
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if !tc.Class(err) {
+				t.Errorf("error %q has the wrong class", err)
+			}
+			if p, ok := strings.CutPrefix(tc.Msg, "prefix:"); ok {
+				if !strings.HasPrefix(err.Error(), p) {
+					t.Errorf("error %q, want prefix %q", err, p)
+				}
+			} else if err.Error() != tc.Msg {
+				t.Errorf("error %q\nwant      %q", err, tc.Msg)
+			}
+			if check != nil {
+				check(t, err)
+			}
+			if after := Snapshot(t, api); after != before {
+				t.Errorf("state changed by a failed call")
+			}
+		})
+	}
+}
