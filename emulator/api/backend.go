@@ -100,3 +100,15 @@ type ArchiveBackend interface {
 	CopyFromContainer(ctx context.Context, container string, options client.CopyFromContainerOptions) (client.CopyFromContainerResult, error)
 	CopyToContainer(ctx context.Context, container string, options client.CopyToContainerOptions) (client.CopyToContainerResult, error)
 }
+
+// ResizeBackend serves POST /containers/{id}/resize and /exec/{id}/resize (the
+// docker CLI sends them for -t sessions).
+type ResizeBackend interface {
+	ContainerResize(ctx context.Context, container string, options client.ContainerResizeOptions) (client.ContainerResizeResult, error)
+	ExecResize(ctx context.Context, execID string, options client.ExecResizeOptions) (client.ExecResizeResult, error)
+}
+
+// UpdateBackend serves POST /containers/{id}/update.
+type UpdateBackend interface {
+	ContainerUpdate(ctx context.Context, container string, updateConfig client.ContainerUpdateOptions) (client.ContainerUpdateResult, error)
+}

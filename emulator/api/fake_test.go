@@ -232,6 +232,9 @@ func TestMissingCapabilities(t *testing.T) {
 		{"POST", "/build", "BuildBackend"},
 		{"HEAD", "/containers/c/archive?path=/", "ArchiveBackend"},
 		{"PUT", "/containers/c/archive?path=/", "ArchiveBackend"},
+		{"POST", "/containers/c/resize?h=1&w=2", "ResizeBackend"},
+		{"POST", "/exec/e/resize?h=1&w=2", "ResizeBackend"},
+		{"POST", "/containers/c/update", "UpdateBackend"},
 	}
 	for _, tt := range tests {
 		r := do(t, srv, tt.method, tt.path, "", "")
@@ -482,5 +485,56 @@ func TestExecHijacked(t *testing.T) {
 				t.Errorf("missing exec: %v", err)
 			}
 		})
+	}
+}
+
+// fakeResize records resizes and updates.
+type fakeResize struct {
+	*fake
+	sizes   []client.ContainerResizeOptions
+	updates []client.ContainerUpdateOptions
+}
+
+func (f *fakeResize) ContainerResize(_ context.Context, _ string, o client.ContainerResizeOptions) (client.ContainerResizeResult, error) {
+	f.sizes = append(f.sizes, o)
+	return client.ContainerResizeResult{}, nil
+}
+
+func (f *fakeResize) ExecResize(_ context.Context, _ string, o client.ExecResizeOptions) (client.ExecResizeResult, error) {
+	f.sizes = append(f.sizes, client.ContainerResizeOptions(o))
+	return client.ExecResizeResult{}, nil
+}
+
+func (f *fakeResize) ContainerUpdate(_ context.Context, _ string, o client.ContainerUpdateOptions) (client.ContainerUpdateResult, error) {
+	f.updates = append(f.updates, o)
+	return client.ContainerUpdateResult{}, nil
+}
+
+func TestResizeAndUpdate(t *testing.T) {
+	f := &fakeResize{fake: &fake{}}
+	srv, _ := fakeServer(t, f)
+	for _, tt := range []struct {
+		path string
+		code int
+	}{
+		{"/containers/c/resize?h=24&w=80", 200},
+		{"/exec/e/resize?h=50&w=132", 200},
+		{"/containers/c/resize?h=tall&w=80", 400},
+		{"/containers/c/resize?w=80", 400},
+	} {
+		if r := do(t, srv, "POST", tt.path, "", ""); r.code != tt.code {
+			t.Errorf("POST %s = %d %q, want %d", tt.path, r.code, r.body, tt.code)
+		}
+	}
+	want := []client.ContainerResizeOptions{{Height: 24, Width: 80}, {Height: 50, Width: 132}}
+	if fmt.Sprint(f.sizes) != fmt.Sprint(want) {
+		t.Errorf("resizes reaching the backend = %v, want %v", f.sizes, want)
+	}
+	r := do(t, srv, "POST", "/containers/c/update", "application/json", `{"Memory":67108864,"MemorySwap":-1}`)
+	if r.code != 200 || !strings.Contains(r.body, `"Warnings"`) {
+		t.Fatalf("update = %d %q", r.code, r.body)
+	}
+	if len(f.updates) != 1 || f.updates[0].Resources.Memory != 67108864 || f.updates[0].RestartPolicy != nil {
+		t.Errorf("update reached the backend as %+v", f.updates)
 	}
 }

@@ -300,6 +300,8 @@ func (h *handler) table() []route {
 		streamed(r("POST", "/containers/{id}/wait", h.containerWait)),
 		streamed(r("POST", "/containers/{id}/attach", h.containerAttach)),
 		r("POST", "/containers/{id}/exec", h.execCreate),
+		r("POST", "/containers/{id}/resize", h.containerResize),
+		r("POST", "/containers/{id}/update", h.containerUpdate),
 		r("HEAD", "/containers/{id}/archive", h.archiveStat),
 		r("GET", "/containers/{id}/archive", h.archiveGet),
 		r("PUT", "/containers/{id}/archive", h.archivePut),
@@ -307,6 +309,7 @@ func (h *handler) table() []route {
 
 		streamed(r("POST", "/exec/{id}/start", h.execStart)),
 		r("GET", "/exec/{id}/json", h.execInspect),
+		r("POST", "/exec/{id}/resize", h.execResize),
 
 		r("GET", "/images/json", h.imageList),
 		streamed(r("POST", "/images/create", h.imageCreate)),
