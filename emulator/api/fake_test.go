@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -298,9 +299,25 @@ func TestLegacyEventFields(t *testing.T) {
 	if !strings.Contains(old.body, `"status":"start","id":"abc","from":"busybox"`) {
 		t.Errorf("1.41 event = %s", old.body)
 	}
+	if ct := old.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("1.41 events Content-Type = %q", ct)
+	}
 	cur := do(t, srv, "GET", "/v1.52/events", "", "")
 	if strings.Contains(cur.body, `"status"`) || !strings.Contains(cur.body, `"Action":"start"`) {
 		t.Errorf("1.52 event = %s", cur.body)
+	}
+	for version, want := range map[string]string{"1.51": "application/json", "1.52": "application/x-ndjson", "1.57": "application/jsonl"} {
+		req, _ := http.NewRequest("GET", srv.URL+"/v"+version+"/events", nil)
+		req.Header.Add("Accept", "application/jsonl")
+		req.Header.Add("Accept", "application/x-ndjson;q=0.9")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); ct != want {
+			t.Errorf("events at %s with Accept jsonl, ndjson: Content-Type %q, want %q", version, ct, want)
+		}
 	}
 }
 

@@ -215,6 +215,20 @@ func validTimestamp(s string) bool {
 	return true
 }
 
+// eventsType picks the events Content-Type: from API 1.52 (x-ndjson) and 1.53
+// (jsonl) dockerd honours the Accept header; the framing (one object per line) is
+// the same. RFC 7464 sequences are not offered.
+func (c *call) eventsType() string {
+	accept := strings.Join(c.r.Header.Values("Accept"), ",")
+	switch {
+	case c.at("1.53") && strings.Contains(accept, "application/jsonl"):
+		return "application/jsonl"
+	case c.at("1.52") && strings.Contains(accept, "application/x-ndjson"):
+		return "application/x-ndjson"
+	}
+	return "application/json"
+}
+
 // events streams GET /events: headers at once, then one JSON object per line until
 // the backend ends the stream (until reached) or the client hangs up.
 func (h *handler) events(c *call) error {
@@ -229,7 +243,7 @@ func (h *handler) events(c *call) error {
 		}
 	}
 	res := h.b.Events(c.ctx, client.EventsListOptions{Since: since, Until: until, Filters: f})
-	c.startStream("application/json")
+	c.startStream(c.eventsType())
 	enc := json.NewEncoder(c.w)
 	enc.SetEscapeHTML(false)
 	legacy := !c.at("1.52")
