@@ -23,7 +23,11 @@
 //     variables, read from Options.Environ); FromProject turns a project into Desired; Load
 //     is both, and keeps the project in Desired.Compose for the CLI's `config` command.
 //   - ServiceHash, NetworkHash and VolumeHash are docker compose v5.5.0's config hashes
-//     (compose-go v2.14.0's JSON key order, reproduced over v2.16.2's types).
+//     (compose-go v2.14.0's JSON key order, reproduced over v2.16.2's types). Service.ConfigHash
+//     is ServiceHash (what `docker compose config --hash` prints); for a service with
+//     network_mode/ipc/pid "service:x" or volumes_from, a container docker compose created
+//     carries ServiceHashResolved instead (references resolved to container IDs), which a
+//     planner can compute from observed container IDs.
 //   - Service.Fields is the hash input flattened to dotted paths; it is stored as JSON in
 //     LabelServiceConfig on every container so a later plan can name each changed field
 //     (ParseFields reads it back). Service.Secret marks the paths to mask.

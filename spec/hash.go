@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 )
@@ -155,4 +156,43 @@ func sha256JSON(v any) (string, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// ServiceHashResolved is the config hash docker compose v5 writes on a container it
+// creates: its executor first resolves service references (network_mode, ipc and pid
+// "service:x" become "container:<id>"; a volumes_from "x[:mode]" becomes "<id>" and
+// "container:name[:mode]" becomes "name"), then hashes (docker/compose #13878). id returns
+// the ID of service x's first container. As in compose, resolution stops at the first
+// reference id cannot resolve, and what is resolved so far is hashed. Without service
+// references it equals ServiceHash. s is not modified.
+func ServiceHashResolved(s types.ServiceConfig, id func(service string) (string, bool)) (string, error) {
+	s.VolumesFrom = append([]string(nil), s.VolumesFrom...)
+	resolveRefs(&s, id)
+	return ServiceHash(s)
+}
+
+func resolveRefs(s *types.ServiceConfig, id func(string) (string, bool)) {
+	for i, v := range s.VolumesFrom {
+		spec := strings.Split(v, ":")
+		if spec[0] == "container" && len(spec) > 1 {
+			s.VolumesFrom[i] = spec[1]
+			continue
+		}
+		cid, ok := id(spec[0])
+		if !ok {
+			return
+		}
+		s.VolumesFrom[i] = cid
+	}
+	for _, mode := range []*string{&s.NetworkMode, &s.Ipc, &s.Pid} {
+		name, ok := strings.CutPrefix(*mode, types.ServicePrefix)
+		if !ok {
+			continue
+		}
+		cid, found := id(name)
+		if !found {
+			return
+		}
+		*mode = types.ContainerPrefix + cid
+	}
 }

@@ -138,3 +138,48 @@ func TestIsSecretPath(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceHashResolved(t *testing.T) {
+	ids := map[string]string{"db": "abc123", "data": "def456"}
+	id := func(s string) (string, bool) { v, ok := ids[s]; return v, ok }
+	mk := func(f func(*types.ServiceConfig)) types.ServiceConfig {
+		s := types.ServiceConfig{Name: "web"}
+		s.Image = "nginx"
+		f(&s)
+		return s
+	}
+	hash := func(s types.ServiceConfig) string {
+		h, err := ServiceHash(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	tests := []struct {
+		name      string
+		in, equiv types.ServiceConfig
+	}{
+		{"no references", mk(func(s *types.ServiceConfig) {}), mk(func(s *types.ServiceConfig) {})},
+		{"network_mode", mk(func(s *types.ServiceConfig) { s.NetworkMode = "service:db" }),
+			mk(func(s *types.ServiceConfig) { s.NetworkMode = "container:abc123" })},
+		{"ipc and pid", mk(func(s *types.ServiceConfig) { s.Ipc, s.Pid = "service:db", "service:data" }),
+			mk(func(s *types.ServiceConfig) { s.Ipc, s.Pid = "container:abc123", "container:def456" })},
+		{"volumes_from drops the mode", mk(func(s *types.ServiceConfig) { s.VolumesFrom = []string{"data:ro", "container:legacy:rw"} }),
+			mk(func(s *types.ServiceConfig) { s.VolumesFrom = []string{"def456", "legacy"} })},
+		{"unresolvable: stops there", mk(func(s *types.ServiceConfig) { s.VolumesFrom = []string{"data", "gone"}; s.NetworkMode = "service:db" }),
+			mk(func(s *types.ServiceConfig) { s.VolumesFrom = []string{"def456", "gone"}; s.NetworkMode = "service:db" })},
+	}
+	for _, tc := range tests {
+		got, err := ServiceHashResolved(tc.in, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != hash(tc.equiv) {
+			t.Errorf("%s: resolved hash differs from the hash of the resolved config", tc.name)
+		}
+	}
+	in := mk(func(s *types.ServiceConfig) { s.VolumesFrom = []string{"data"} })
+	if _, err := ServiceHashResolved(in, id); err != nil || in.VolumesFrom[0] != "data" {
+		t.Error("ServiceHashResolved modified its argument")
+	}
+}
