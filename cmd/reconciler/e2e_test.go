@@ -244,3 +244,25 @@ func TestE2EConcurrentUpsShareOneState(t *testing.T) {
 		t.Errorf("state not converged after concurrent ups: %s", r)
 	}
 }
+
+func TestE2EHealthGatedWebDB(t *testing.T) {
+	s := newStack(t).copyExample("web-db")
+	r := s.ok("up")
+	// web starts only after db reported healthy.
+	healthy := strings.Index(r.stderr, "Service db Healthy")
+	started := strings.Index(r.stderr, "Container web-db-web-1 Started")
+	if healthy < 0 || started < 0 || started < healthy {
+		t.Fatalf("web did not wait for db to be healthy:\n%s", r.stderr)
+	}
+	ps := s.ps()
+	running(t, ps, "web-db-db-1", "web-db-web-1")
+	if ps["web-db-db-1"].Health != "healthy" {
+		t.Errorf("db health = %q, want healthy", ps["web-db-db-1"].Health)
+	}
+	if p := ps["web-db-web-1"].Publishers; len(p) == 0 || p[0].PublishedPort != 8080 {
+		t.Errorf("web publishers = %+v, want 8080", p)
+	}
+	if r := s.ok("up", "--debug"); !strings.Contains(r.stderr, "engine write calls: 0") {
+		t.Errorf("second up made engine writes:\n%s", r)
+	}
+}
