@@ -139,4 +139,5 @@ func TestDockerCLI(t *testing.T) {
 	fails("No such object: nope", "inspect", "nope")
 	fails("No such image: nope:1", "rmi", "nope:1")
 	fails("network nonet not found", "network", "rm", "nonet")
+	fails("No such container: nope", "logs", "nope")
 }
