@@ -21,6 +21,10 @@ type ActionError struct {
 }
 
 func (e *ActionError) Error() string {
+	switch e.Type {
+	case planner.WaitHealthy, planner.WaitCompleted, planner.WaitRunning:
+		return fmt.Sprintf("wait for %s %s: %v", e.Kind, e.Resource, e.Err)
+	}
 	return fmt.Sprintf("%s %s %s: %v", ActionVerb(e.Type), e.Kind, e.Resource, e.Err)
 }
 

@@ -116,7 +116,11 @@ func summarize(plan *planner.Plan, results []ActionResult) Summary {
 		case planner.RemoveContainer, planner.RemoveNetwork, planner.RemoveVolume, planner.RemoveImage:
 			g.remove = true
 		case planner.PullImage, planner.BuildImage:
-			g.create = true
+			if a.Refresh {
+				g.other = true
+			} else {
+				g.create = true
+			}
 		case planner.StartContainer, planner.StopContainer, planner.RenameContainer,
 			planner.ConnectNetwork, planner.DisconnectNetwork:
 			g.other = true

@@ -55,23 +55,26 @@ func startWatcher(t *testing.T, files []string, poll time.Duration) *watchHarnes
 	return h
 }
 
-// settle waits for the debounce timer an event armed, fires it and returns
-// whether the re-hash saw a change.
+// settle fires the debounce timer the save's events armed and returns whether
+// the re-hash saw a change. The watcher may re-arm the timer while we advance
+// (a late event of the same save), so it advances again until a flush comes.
 func (h *watchHarness) settle() bool {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(h.t.Context(), 10*time.Second)
 	defer cancel()
-	if err := h.fc.BlockUntilContext(ctx, 1); err != nil {
-		h.t.Fatal("no event armed the debounce")
+	for {
+		if err := h.fc.BlockUntilContext(ctx, 1); err != nil {
+			h.t.Fatal("no event armed the debounce")
+		}
+		h.fc.Advance(2 * time.Second) // the cap: fires whatever the burst
+		select {
+		case c := <-h.flushes:
+			return c
+		case <-time.After(100 * time.Millisecond): // re-armed meanwhile: advance again
+		case <-ctx.Done():
+			h.t.Fatal("no flush")
+		}
 	}
-	h.fc.Advance(2 * time.Second) // the cap: fires whatever the burst
-	select {
-	case c := <-h.flushes:
-		return c
-	case <-ctx.Done():
-		h.t.Fatal("no flush")
-	}
-	return false
 }
 
 func write(t *testing.T, p, s string) {
