@@ -326,3 +326,28 @@ func TestInspectAndHistoryResponse(t *testing.T) {
 		t.Errorf("Clone shares memory")
 	}
 }
+
+// TestCatalogConcurrentUse resolves while other goroutines deny and allow;
+// run with -race.
+func TestCatalogConcurrentUse(t *testing.T) {
+	c := Default()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			_ = c.Deny("flaky/app")
+			_ = c.Allow("flaky/app")
+		}
+	}()
+	want, _ := c.Lookup("nginx")
+	for i := 0; i < 200; i++ {
+		got, err := c.Lookup("nginx")
+		if err != nil || got.ID != want.ID {
+			t.Fatalf("Lookup: %v %s", err, got.ID)
+		}
+		if _, err := c.Lookup("flaky/app"); err != nil && !cerrdefs.IsNotFound(err) {
+			t.Fatalf("flaky/app: %v", err)
+		}
+	}
+	<-done
+}

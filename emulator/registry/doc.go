@@ -22,6 +22,8 @@
 //	inspect := img.InspectResponse()         // image.InspectResponse for ImageInspect
 //	history := img.HistoryResponse(img.RepoTags)
 //
+// The engine uses it through emulator.WithCatalog (default registry.Default()).
+//
 // Fault injection: catalog.Deny("user/private") makes every pull of the
 // repository fail with dockerd's "pull access denied" text; catalog.DenyTag
 // ("nginx:9.99") makes one reference fail with "manifest unknown".
