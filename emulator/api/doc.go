@@ -17,7 +17,7 @@
 // Usage:
 //
 //	eng, _ := emulator.Open(path)
-//	l, _ := net.Listen("unix", sock)
+//	l, _ := api.ListenUnix(sock) // mode 0600; or api.ListenTCP("tcp://127.0.0.1:2375", false)
 //	err := api.Serve(ctx, l, eng, api.Options{RequestContext: emulator.WithNotModifiedErrors})
 //
 // or mount api.NewHandler(eng, opts) in any http.Server.
