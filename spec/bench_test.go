@@ -94,3 +94,23 @@ func BenchmarkFromProject1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkComposeGoLoadProjectNoCheck1000 is compose-go's LoadProject with the options
+// spec.Load passes it (no consistency check: spec reimplements it to report every
+// problem; no environment resolution: done after, as docker compose does), so that
+// BenchmarkLoad1000 minus this is spec's own cost.
+func BenchmarkComposeGoLoadProjectNoCheck1000(b *testing.B) {
+	file := bigCompose(b, 1000)
+	b.ResetTimer()
+	for b.Loop() {
+		opts, err := cli.NewProjectOptions([]string{file}, cli.WithEnv([]string{}), cli.WithResolvedPaths(true),
+			cli.WithConsistency(false), cli.WithoutEnvironmentResolution)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := opts.LoadProject(context.Background())
+		if err != nil || len(p.Services) != 1000 {
+			b.Fatal(err)
+		}
+	}
+}
