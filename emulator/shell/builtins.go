@@ -197,7 +197,7 @@ func cat(c *call) int {
 			c.out.write(c.stdin)
 			continue
 		}
-		b, err := c.in.fs.ReadFile(c.in.abs(f))
+		b, err := c.in.readFile(c.in.abs(f))
 		if err != nil {
 			if st, e := c.in.fs.Stat(c.in.abs(f)); e == nil && st.IsDir {
 				c.errorf("cat: read error: Is a directory")

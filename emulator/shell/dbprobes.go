@@ -170,3 +170,11 @@ func mongosh(c *call) int {
 	c.println("{ ok: 1 }")
 	return 0
 }
+
+func atoiDefault(s string, d int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return d
+	}
+	return n
+}

@@ -2,17 +2,22 @@
 // a container's command (or an exec, a health probe, a Dockerfile RUN) without
 // any process, and describes what the command printed, when, and how it ended.
 //
-// It owns: parsing of `sh -c` scripts (`;` `&&` `||` `|`, quoting, `$X ${X}
-// ${X:-d}`, NAME=value prefixes, redirections `>` `>>` `<` `2>&1` `>&2` `&>`);
-// the builtin tools (echo, printf, sleep, true, false, exit, cat, env, printenv,
-// hostname, id, whoami, pwd, cd, export, ls, mkdir, touch, rm, cp, mv, test/[,
-// grep, head, tail, wc, basename, dirname, exec, tini, gosu); reachability
-// probes (getent hosts, nslookup, ping -c, nc -z, wget, curl) answered by a
-// Resolver; database probes (pg_isready, redis-cli ping, mysqladmin ping,
-// mongosh, healthcheck.sh) answered by the Ready predicate; and the catalog's
-// long-running servers (nginx, postgres, redis-server, mysqld, mariadbd, mongod,
-// httpd-foreground, traefik, prometheus, grafana, generic app runners) with
-// their start-up lines and start-up delay.
+// It owns: parsing of `sh -c` scripts (`;` `&&` `||` `|` `!`, if/elif/else/fi,
+// for/do/done, quoting, `$X ${X} ${X:-d} ${X:+a} ${#X}`, `$(...)` and
+// backticks, `$((arith))`, NAME=value prefixes, redirections `>` `>>` `<`
+// `2>&1` `>&2` `&>`); the builtin tools (echo, printf, sleep, true, false,
+// exit/return, cat, env, printenv, hostname, id, whoami, pwd, cd, export, set -e,
+// ls, mkdir, touch, rm, cp, mv, test/[/[[, grep, head, tail, wc, basename,
+// dirname, exec, tini, gosu, top, ip; package managers and chmod succeed
+// silently); reachability probes (getent hosts, nslookup, ping -c, nc -z, wget,
+// curl) answered by a Resolver; database probes (pg_isready, redis-cli,
+// mysqladmin, mongosh, sqlcmd, healthcheck.sh) answered by the Ready predicate
+// for the container itself; and the catalog's long-running servers (nginx,
+// postgres, redis-server, mysqld, mariadbd, mongod, httpd-foreground, traefik,
+// prometheus, grafana, and generic app runners such as gunicorn, node app.js,
+// /usr/local/bin/app) with their start-up lines, start-up delay, ports and the
+// signals they handle. while/until/case, subshells and background jobs are
+// reported as ErrUnsupported.
 //
 // Invariants:
 //   - Pure: Run is a function of (argv, Context, filesystem contents). There is

@@ -109,8 +109,20 @@ func (in *interp) lookup(name string) (string, bool) {
 }
 
 func (in *interp) partValue(p part) string {
-	if p.kind == lit {
+	switch p.kind {
+	case lit:
 		return p.text
+	case cmdsub:
+		return in.substitute(p.text)
+	case arith:
+		n, err := in.arithmetic(p.text)
+		if err != nil {
+			in.err.write([]byte(in.sh + ": arithmetic syntax error\n"))
+			in.status = 2
+			in.exited = true
+			return ""
+		}
+		return strconv.FormatInt(n, 10)
 	}
 	v, set := in.lookup(p.text)
 	switch p.op {
@@ -175,4 +187,17 @@ func createErrText(err error) string {
 		return "nonexistent directory"
 	}
 	return errText(err)
+}
+
+// substitute runs script in a subshell and returns its output without the
+// trailing newlines; the subshell's status becomes $?.
+func (in *interp) substitute(script string) string {
+	var buf bufSink
+	ch := in.child(in.sh, nil, &buf, in.err)
+	ch.args = in.args
+	if err := ch.script(script, in.args); err != nil {
+		in.lastErr = err
+	}
+	in.substStatus = ch.status
+	return strings.TrimRight(buf.String(), "\n")
 }

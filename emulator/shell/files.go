@@ -9,12 +9,13 @@ import (
 
 func test(c *call) int {
 	args := c.args[1:]
-	if c.name() == "[" {
-		if len(args) == 0 || args[len(args)-1] != "]" {
-			c.errorf("%s: [: missing ]", c.in.sh)
+	if closer := map[string]string{"[": "]", "[[": "]]"}[c.name()]; closer != "" {
+		if len(args) == 0 || args[len(args)-1] != closer {
+			c.errorf("%s: %s: missing %s", c.in.sh, c.name(), closer)
 			return 2
 		}
 		args = args[:len(args)-1]
+
 	}
 	r, ok := c.testExpr(args)
 	if !ok {
@@ -66,6 +67,8 @@ func (c *call) unary(op, x string) (bool, bool) {
 		return x == "", true
 	case "-n":
 		return x != "", true
+	case "-t":
+		return c.in.c.Tty && (x == "0" || x == "1" || x == "2"), true
 	case "-e", "-f", "-d", "-s", "-r", "-w", "-x", "-L", "-h", "-p", "-S", "-b", "-c":
 		st, err := c.in.fs.Stat(c.in.abs(x))
 		if err != nil {

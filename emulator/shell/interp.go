@@ -2,7 +2,10 @@ package shell
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 	"time"
@@ -43,6 +46,8 @@ type Context struct {
 	// OpenStdin is set when stdin stays open (tty / stdin_open): a bare shell or
 	// REPL then waits forever instead of exiting at end of input.
 	OpenStdin bool
+	// Tty is Config.Tty: `test -t 0` is true.
+	Tty bool
 }
 
 // Run runs an exec-form command (Entrypoint+Cmd, or an exec's Cmd). `sh -c
@@ -71,6 +76,7 @@ func RunScript(c Context, script string) (Result, error) {
 // run is the state shared by every shell of one Run: the simulated clock and
 // what was printed.
 type run struct {
+	uuids   int // /proc/sys/kernel/random/uuid reads so far
 	t       time.Duration
 	seq     int
 	res     Result
@@ -100,7 +106,12 @@ type interp struct {
 	args     []string // $0 $1 ...
 	sh       string   // "sh" or "bash", for messages
 	errexit  bool
-	out, err sink
+	// noErrexit > 0 while running an if condition, where set -e does not apply.
+	noErrexit int
+	// substStatus is the status of the last command substitution of the
+	// current command: an assignment-only command returns it.
+	substStatus int
+	out, err  sink
 	exited   bool // exit was called
 	lastErr  error
 }
@@ -258,7 +269,7 @@ func (in *interp) runAndOr(ao andOr) {
 		}
 	}
 	// set -e: a failing command ends the script unless it was tested by && or ||.
-	if in.errexit && in.status != 0 && last && !in.done() {
+	if in.errexit && in.noErrexit == 0 && in.status != 0 && last && !in.done() {
 		in.exited = true
 	}
 }
@@ -266,25 +277,81 @@ func (in *interp) runAndOr(ao andOr) {
 func (in *interp) runPipeline(pl pipeline) int {
 	var stdin []byte
 	status := 0
-	for i, c := range pl {
+	for i, c := range pl.cmds {
 		if in.done() {
 			break
 		}
 		var out sink = in.out
 		var pipe *bufSink
-		if i < len(pl)-1 {
+		if i < len(pl.cmds)-1 {
 			pipe = &bufSink{}
 			out = pipe
 		}
-		status = in.runSimple(c, stdin, out, in.err)
+		switch c := c.(type) {
+		case *simple:
+			status = in.runSimple(c, stdin, out, in.err)
+		default:
+			status = in.runCompound(c, out)
+		}
 		if pipe != nil {
 			stdin = pipe.Bytes()
 		}
 	}
+	if pl.neg {
+		if status == 0 {
+			return 1
+		}
+		return 0
+	}
 	return status
 }
 
+// runCompound runs an if or for command with its stdout going to out.
+func (in *interp) runCompound(c command, out sink) int {
+	saved := in.out
+	in.out = out
+	defer func() { in.out = saved }()
+	switch c := c.(type) {
+	case *ifCmd:
+		for i, cond := range c.conds {
+			in.noErrexit++
+			in.runList(cond)
+			in.noErrexit--
+			if in.done() {
+				return in.status
+			}
+			if in.status == 0 {
+				in.runList(c.bodies[i])
+				return in.status
+			}
+		}
+		if c.hasElse {
+			in.runList(c.els)
+			return in.status
+		}
+		return 0
+	case *forCmd:
+		var items []string
+		if c.hasIn {
+			items = in.expandWords(c.words)
+		} else if len(in.args) > 1 {
+			items = in.args[1:]
+		}
+		in.status = 0
+		for _, it := range items {
+			in.setVar(c.name, it)
+			in.runList(c.body)
+			if in.done() {
+				break
+			}
+		}
+		return in.status
+	}
+	return 0
+}
+
 func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {
+	in.substStatus = 0
 	args := in.expandWords(c.words)
 	var pre []string // NAME=value for the command's environment only
 	for _, a := range c.assigns {
@@ -307,7 +374,7 @@ func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {
 				fds[r.fd] = nullSink{}
 			}
 		case "<":
-			b, err := in.fs.ReadFile(in.abs(target))
+			b, err := in.readFile(in.abs(target))
 			if err != nil && target != "/dev/null" {
 				stderr.write([]byte(in.sh + ": can't open '" + target + "': " + errText(err) + "\n"))
 				return 1
@@ -340,8 +407,11 @@ func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {
 			fds[r.fd] = fileSink{fs: in.fs, p: p}
 		}
 	}
+	if in.exited { // an expansion error (${X?}, $((1/0))) ends the shell
+		return in.status
+	}
 	if len(args) == 0 {
-		return 0
+		return in.substStatus
 	}
 	if err := in.exec(args, pre, stdin, fds[1], fds[2], false); err != nil {
 		in.lastErr = err
@@ -387,4 +457,26 @@ func (in *interp) getenv(extra []string, k string) (string, bool) {
 	}
 	v, ok := in.vars[k]
 	return v, ok
+}
+
+// readFile reads p from the filesystem, falling back to the kernel's virtual
+// files: /proc/sys/kernel/random/uuid (a version-4 UUID derived from the
+// hostname, the offset and the number of reads, so runs stay deterministic)
+// and /etc/hostname.
+func (in *interp) readFile(p string) ([]byte, error) {
+	b, err := in.fs.ReadFile(p)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return b, err
+	}
+	switch p {
+	case "/proc/sys/kernel/random/uuid":
+		in.r.uuids++
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d/%d", in.c.Hostname, in.r.t, in.r.uuids)))
+		sum[6] = sum[6]&0x0f | 0x40
+		sum[8] = sum[8]&0x3f | 0x80
+		return []byte(fmt.Sprintf("%x-%x-%x-%x-%x\n", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])), nil
+	case "/etc/hostname":
+		return []byte(in.c.Hostname + "\n"), nil
+	}
+	return nil, err
 }

@@ -60,7 +60,12 @@ func (p *parser) word(inBrace bool) (word, string, error) {
 			}
 			w = append(w, pt)
 		case '`':
-			return nil, "", p.errf(ErrUnsupported, "command substitution")
+			flush(false)
+			pt, err := p.backtick(false)
+			if err != nil {
+				return nil, "", err
+			}
+			w = append(w, pt)
 		default:
 			buf.WriteByte(c)
 			p.pos++
@@ -113,7 +118,12 @@ func (p *parser) dquote(w *word) error {
 			}
 			*w = append(*w, pt)
 		case '`':
-			return p.errf(ErrUnsupported, "command substitution")
+			flush()
+			pt, err := p.backtick(true)
+			if err != nil {
+				return err
+			}
+			*w = append(*w, pt)
 		default:
 			buf.WriteByte(c)
 			p.pos++
@@ -130,7 +140,7 @@ func (p *parser) dollar(quoted bool) (part, error) {
 	c := p.peek()
 	switch {
 	case c == '(':
-		return part{}, p.errf(ErrUnsupported, "command substitution and arithmetic")
+		return p.subst(quoted)
 	case c == '{':
 		p.pos++
 		pt := part{kind: param, quoted: quoted}
@@ -189,4 +199,72 @@ func (p *parser) dollar(quoted bool) (part, error) {
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// subst parses $(script) or $((expr)); p.pos is at the first '('.
+func (p *parser) subst(quoted bool) (part, error) {
+	if strings.HasPrefix(p.src[p.pos:], "((") {
+		end := strings.Index(p.src[p.pos:], "))")
+		if end < 0 {
+			return part{}, p.errf(ErrSyntax, "missing '))'")
+		}
+		expr := p.src[p.pos+2 : p.pos+end]
+		p.pos += end + 2
+		return part{kind: arith, text: expr, quoted: quoted}, nil
+	}
+	start := p.pos + 1
+	depth := 0
+	for q := p.pos; q < len(p.src); q++ {
+		switch p.src[q] {
+		case '\\':
+			q++
+		case '\'':
+			end := strings.IndexByte(p.src[q+1:], '\'')
+			if end < 0 {
+				return part{}, p.errf(ErrSyntax, "unterminated quoted string")
+			}
+			q += end + 1
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				inner := p.src[start:q]
+				if err := checkScript(inner); err != nil {
+					return part{}, err
+				}
+				p.pos = q + 1
+				return part{kind: cmdsub, text: inner, quoted: quoted}, nil
+			}
+		}
+	}
+	return part{}, p.errf(ErrSyntax, "missing ')'")
+}
+
+// backtick parses `script`; p.pos is at the opening backquote.
+func (p *parser) backtick(quoted bool) (part, error) {
+	var b strings.Builder
+	for q := p.pos + 1; q < len(p.src); q++ {
+		c := p.src[q]
+		if c == '\\' && q+1 < len(p.src) && strings.IndexByte("`$\\", p.src[q+1]) >= 0 {
+			b.WriteByte(p.src[q+1])
+			q++
+			continue
+		}
+		if c == '`' {
+			if err := checkScript(b.String()); err != nil {
+				return part{}, err
+			}
+			p.pos = q + 1
+			return part{kind: cmdsub, text: b.String(), quoted: quoted}, nil
+		}
+		b.WriteByte(c)
+	}
+	return part{}, p.errf(ErrSyntax, "unterminated backquote")
+}
+
+// checkScript reports a syntax error in a substituted script.
+func checkScript(src string) error {
+	_, err := parse(src)
+	return err
 }

@@ -1,11 +1,13 @@
 package shell
 
 import (
+	"slices"
 	"strings"
 )
 
 // The parsed form of a script: a list of and-or chains separated by ';' or
-// newlines; each chain is pipelines joined by && and ||.
+// newlines; each chain is pipelines joined by && and ||; a pipeline's commands
+// are simple commands or compound ones (if, for).
 
 type list []andOr
 
@@ -19,7 +21,27 @@ type opPipe struct {
 	p  pipeline
 }
 
-type pipeline []*simple
+type pipeline struct {
+	neg  bool      // ! pipeline
+	cmds []command // *simple, *ifCmd or *forCmd
+}
+
+type command interface{}
+
+// ifCmd is if/elif/else/fi: conds[i] guards bodies[i].
+type ifCmd struct {
+	conds, bodies []list
+	els           list
+	hasElse       bool
+}
+
+// forCmd is for NAME [in WORDS]; do BODY; done.
+type forCmd struct {
+	name  string
+	words []word
+	hasIn bool
+	body  list
+}
 
 type simple struct {
 	assigns []assign
@@ -44,8 +66,10 @@ type word []part
 type partKind int
 
 const (
-	lit   partKind = iota // literal text
-	param                 // $name / ${name...}
+	lit    partKind = iota // literal text
+	param                  // $name / ${name...}
+	cmdsub                 // $(script) or `script`: text is the script
+	arith                  // $((expr)): text is the expression
 )
 
 type part struct {
@@ -63,7 +87,7 @@ type parser struct {
 
 func parse(src string) (list, error) {
 	p := &parser{src: src}
-	l, err := p.list()
+	l, _, err := p.list()
 	if err != nil {
 		return nil, err
 	}
@@ -103,42 +127,64 @@ func (p *parser) blank() {
 	}
 }
 
-func (p *parser) list() (list, error) {
+// list parses and-or chains until EOF or, when stops are given, until one of
+// those reserved words, which it consumes and returns.
+func (p *parser) list(stops ...string) (list, string, error) {
 	var l list
 	for {
 		p.blank()
 		for !p.eof() && (p.peek() == '\n' || p.peek() == ';') {
 			if p.peek() == ';' && len(l) == 0 {
-				return nil, p.errf(ErrSyntax, "unexpected \";\"")
+				return nil, "", p.errf(ErrSyntax, "unexpected \";\"")
 			}
 			p.pos++
 			p.blank()
 		}
 		if p.eof() {
-			return l, nil
+			if len(stops) > 0 {
+				return nil, "", p.errf(ErrSyntax, "unexpected end of file (expecting \""+stops[len(stops)-1]+"\")")
+			}
+			return l, "", nil
+		}
+		if kw := p.peekWord(); len(stops) > 0 && slices.Contains(stops, kw) {
+			if len(l) == 0 {
+				return nil, "", p.errf(ErrSyntax, "unexpected \""+kw+"\"")
+			}
+			p.pos += len(kw)
+			return l, kw, nil
 		}
 		ao, err := p.andOr()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		l = append(l, ao)
 		p.blank()
 		switch {
 		case p.eof():
-			return l, nil
 		case p.peek() == ';':
 			p.pos++
 			if p.peek() == ';' {
-				return nil, p.errf(ErrSyntax, "unexpected \";;\"")
+				return nil, "", p.errf(ErrSyntax, "unexpected \";;\"")
 			}
 		case p.peek() == '\n':
 			p.pos++
 		case p.peek() == '&':
-			return nil, p.errf(ErrUnsupported, "background jobs (&)")
+			return nil, "", p.errf(ErrUnsupported, "background jobs (&)")
 		default:
-			return nil, p.errf(ErrSyntax, "unexpected \""+string(p.peek())+"\"")
+			return nil, "", p.errf(ErrSyntax, "unexpected \""+string(p.peek())+"\"")
 		}
 	}
+}
+
+// peekWord returns the plain word at the current position (after blanks),
+// without consuming it.
+func (p *parser) peekWord() string {
+	p.blank()
+	q := p.pos
+	for q < len(p.src) && strings.IndexByte(" \t\r\n;&|<>()", p.src[q]) < 0 {
+		q++
+	}
+	return p.src[p.pos:q]
 }
 
 func (p *parser) andOr() (andOr, error) {
@@ -172,12 +218,16 @@ func (p *parser) andOr() (andOr, error) {
 
 func (p *parser) pipeline() (pipeline, error) {
 	var pl pipeline
+	if p.peekWord() == "!" {
+		pl.neg = true
+		p.pos++
+	}
 	for {
-		c, err := p.simple()
+		c, err := p.command()
 		if err != nil {
-			return nil, err
+			return pipeline{}, err
 		}
-		pl = append(pl, c)
+		pl.cmds = append(pl.cmds, c)
 		p.blank()
 		if p.peek() == '|' && !p.has("||") {
 			p.pos++
@@ -190,9 +240,89 @@ func (p *parser) pipeline() (pipeline, error) {
 	}
 }
 
-var keywords = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "fi": true,
-	"while": true, "until": true, "for": true, "do": true, "done": true, "case": true, "esac": true,
-	"function": true, "{": true, "}": true, "!": true}
+func (p *parser) command() (command, error) {
+	switch kw := p.peekWord(); kw {
+	case "if":
+		p.pos += 2
+		return p.ifCmd()
+	case "for":
+		p.pos += 3
+		return p.forCmd()
+	}
+	return p.simple()
+}
+
+func (p *parser) ifCmd() (command, error) {
+	c := &ifCmd{}
+	for {
+		cond, _, err := p.list("then")
+		if err != nil {
+			return nil, err
+		}
+		body, kw, err := p.list("elif", "else", "fi")
+		if err != nil {
+			return nil, err
+		}
+		c.conds, c.bodies = append(c.conds, cond), append(c.bodies, body)
+		switch kw {
+		case "else":
+			c.hasElse = true
+			if c.els, _, err = p.list("fi"); err != nil {
+				return nil, err
+			}
+			return c, nil
+		case "fi":
+			return c, nil
+		}
+	}
+}
+
+func (p *parser) forCmd() (command, error) {
+	c := &forCmd{name: p.peekWord()}
+	if !validName(c.name) {
+		return nil, p.errf(ErrSyntax, "bad for loop variable")
+	}
+	p.pos += len(c.name)
+	for p.blank(); !p.eof() && p.peek() == '\n'; p.blank() {
+		p.pos++
+	}
+	if p.peekWord() == "in" {
+		p.pos += 2
+		c.hasIn = true
+		for {
+			p.blank()
+			if p.eof() || p.peek() == ';' || p.peek() == '\n' {
+				break
+			}
+			w, _, err := p.word(false)
+			if err != nil {
+				return nil, err
+			}
+			if w == nil {
+				return nil, p.errf(ErrSyntax, "unexpected \""+string(p.peek())+"\"")
+			}
+			c.words = append(c.words, w)
+		}
+	}
+	for p.blank(); !p.eof() && (p.peek() == '\n' || p.peek() == ';'); p.blank() {
+		p.pos++
+	}
+	if p.peekWord() != "do" {
+		return nil, p.errf(ErrSyntax, "expecting \"do\"")
+	}
+	p.pos += 2
+	body, _, err := p.list("done")
+	if err != nil {
+		return nil, err
+	}
+	c.body = body
+	return c, nil
+}
+
+// reserved words that cannot start a simple command: true means the word is
+// misplaced syntax, false a construct the interpreter does not model.
+var keywords = map[string]bool{"then": true, "else": true, "elif": true, "fi": true, "do": true, "done": true,
+	"esac": true, "}": true, "while": false, "until": false, "case": false, "function": false, "{": false, "select": false}
 
 func (p *parser) simple() (*simple, error) {
 	c := &simple{}
@@ -246,7 +376,10 @@ func (p *parser) simple() (*simple, error) {
 				c.assigns = append(c.assigns, assign{name: name, value: v})
 				continue
 			}
-			if keywords[raw] && isPlain(w) {
+			if misplaced, ok := keywords[raw]; ok && isPlain(w) {
+				if misplaced {
+					return nil, p.errf(ErrSyntax, "unexpected \""+raw+"\"")
+				}
 				return nil, p.errf(ErrUnsupported, "compound command \""+raw+"\"")
 			}
 		}

@@ -169,6 +169,11 @@ func nc(c *call) int {
 		c.in.r.forever = true
 		return 0
 	}
+	if len(ops) == 1 {
+		if h, p, ok := strings.Cut(ops[0], ":"); ok {
+			ops = []string{h, p}
+		}
+	}
 	if len(ops) < 2 {
 		c.errorf("BusyBox v1.37.0 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect")
 		return 1

@@ -67,7 +67,8 @@ type Result struct {
 	// Stdout and Stderr are the lines printed, in order, each with its offset.
 	Stdout, Stderr []Line
 	// Duration is the simulated time the command took (sleeps included). When
-	// RunsForever it is the offset at which the never-ending part began.
+	// RunsForever it is the offset at which the never-ending part began (for a
+	// server: when it became ready, after its last start-up line).
 	Duration time.Duration
 	// RunsForever is set for commands that never exit on their own (servers,
 	// `sleep infinity`, `tail -f`, a shell waiting on an open stdin).

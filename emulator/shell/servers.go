@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,7 +32,7 @@ var defaultServer = map[string]string{"nginx": "nginx", "postgres": "postgres", 
 
 // appRunners start an application server whose port is unknown.
 var appRunners = []string{"app", "gunicorn", "uvicorn", "hypercorn", "flask", "java", "dotnet", "php-fpm",
-	"puma", "rails", "rackup", "caddy", "vaultwarden"}
+	"puma", "rails", "rackup", "caddy", "vaultwarden", "logstash", "elasticsearch", "kibana"}
 
 var stdSignals = []string{"SIGTERM", "SIGINT", "SIGQUIT"}
 
@@ -97,6 +98,15 @@ func startProgram(c *call) int {
 			in.lastErr = err
 		}
 		return in.status
+	}
+	if name == "nginx" && slices.ContainsFunc(args, func(a string) bool { return a == "-t" || a == "-T" || a == "-v" || a == "-V" }) {
+		if slices.Contains(args, "-t") || slices.Contains(args, "-T") {
+			c.errorf("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok")
+			c.errorf("nginx: configuration file /etc/nginx/nginx.conf test is successful")
+		} else {
+			c.errorf("nginx version: nginx/1.27.4")
+		}
+		return 0
 	}
 	return serve(c, servers[name], false)
 }

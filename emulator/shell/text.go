@@ -237,7 +237,7 @@ func (c *call) input(ops []string) ([]byte, int) {
 	var b []byte
 	status := 0
 	for _, op := range ops {
-		d, err := c.in.fs.ReadFile(c.in.abs(op))
+		d, err := c.in.readFile(c.in.abs(op))
 		if err != nil {
 			c.errorf("%s: %s: %s", c.name(), op, errText(err))
 			status = 1
