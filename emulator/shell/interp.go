@@ -111,9 +111,9 @@ type interp struct {
 	// substStatus is the status of the last command substitution of the
 	// current command: an assignment-only command returns it.
 	substStatus int
-	out, err  sink
-	exited   bool // exit was called
-	lastErr  error
+	out, err    sink
+	exited      bool // exit was called
+	lastErr     error
 }
 
 func newInterp(c *Context, sh string, r *run) *interp {
