@@ -18,6 +18,36 @@ type ruleCase struct {
 
 var extraRules = []ruleCase{
 	{
+		name: "top-level resource keys and restart via deploy.restart_policy",
+		files: map[string]string{"compose.yaml": `
+name: p
+services:
+  job:
+    image: busybox
+    mem_limit: 64m
+    memswap_limit: 128m
+    cpus: 1.5
+    pids_limit: 50
+    oom_score_adj: 100
+    dns_opt: [ndots:1]
+    stop_grace_period: 1m30s
+    restart: always
+    deploy:
+      restart_policy: {condition: on-failure, max_attempts: 4}
+`},
+		check: func(t *testing.T, d *spec.Desired) {
+			c := service(t, d, "job").Containers[0]
+			h := c.HostConfig
+			eq(t, "memory", [2]int64{h.Memory, h.MemorySwap}, [2]int64{64 << 20, 128 << 20})
+			eq(t, "cpus", h.NanoCPUs, int64(1.5e9))
+			eq(t, "pids", *h.PidsLimit, int64(50))
+			eq(t, "oom", h.OomScoreAdj, 100)
+			eq(t, "dns opt", h.DNSOptions, []string{"ndots:1"})
+			eq(t, "stop timeout", *c.Config.StopTimeout, 90)
+			eq(t, "deploy restart wins", h.RestartPolicy, container.RestartPolicy{Name: container.RestartPolicyOnFailure, MaximumRetryCount: 4})
+		},
+	},
+	{
 		name: "secret contents are masked wherever they appear; secret-looking keys too",
 		files: map[string]string{"compose.yaml": `
 name: p
