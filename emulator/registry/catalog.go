@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"io/fs"
 	"sort"
 	"sync"
 )
@@ -34,13 +35,18 @@ var (
 	defaultErr     error
 )
 
-// Default returns a new Catalog holding the built-in catalog (catalog.json,
+// Default returns a new Catalog holding the built-in catalog (catalog/*.json,
 // embedded). Each call returns an independent Catalog, so denying a reference
 // in one does not affect another. It panics if the embedded data is invalid,
 // which the package tests rule out.
 func Default() *Catalog {
 	defaultOnce.Do(func() {
-		defaultRepos, defaultUnknown, defaultErr = parseCatalog(catalogJSON)
+		sub, err := fs.Sub(catalogFiles, "catalog")
+		if err != nil {
+			defaultErr = err
+			return
+		}
+		defaultRepos, defaultUnknown, defaultErr = parseCatalogFS(sub)
 	})
 	if defaultErr != nil {
 		panic(defaultErr)
@@ -53,7 +59,7 @@ func Default() *Catalog {
 }
 
 // Load returns a Catalog built from data in the format of the built-in
-// catalog.json. Errors name the repository and field at fault.
+// catalog/*.json files. Errors name the repository and field at fault.
 func Load(data []byte) (*Catalog, error) {
 	repos, unknown, err := parseCatalog(data)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -350,4 +352,18 @@ func TestCatalogConcurrentUse(t *testing.T) {
 		}
 	}
 	<-done
+}
+
+func TestParseCatalogFSRejectsDuplicates(t *testing.T) {
+	repo := `{"repositories":[{"name":"x","history":[{"created_by":"ADD"}],"variants":[{"tags":["a"],"created":"2025-01-01T00:00:00Z","size":1}]}]}`
+	fsys := fstest.MapFS{"a.json": {Data: []byte(repo)}, "b.json": {Data: []byte(repo)}}
+	_, _, err := parseCatalogFS(fsys)
+	if err == nil || err.Error() != "b.json: registry catalog: repository x already defined in a.json" {
+		t.Errorf("err %v", err)
+	}
+	fsys = fstest.MapFS{"a.json": {Data: []byte(repo)}, "bad.json": {Data: []byte(`{"repositories":[{"name":"Y"}]}`)}}
+	_, _, err = parseCatalogFS(fsys)
+	if err == nil || !strings.HasPrefix(err.Error(), "bad.json: registry catalog: repositories[0] (Y): name:") {
+		t.Errorf("err %v", err)
+	}
 }

@@ -1,9 +1,11 @@
 package registry
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
 	"strings"
 	"time"
 
@@ -11,12 +13,13 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
-// catalogJSON is the built-in catalog; see catalog.json for its format.
+// catalogFiles is the built-in catalog: catalog/*.json, one file per family
+// of images, each in the format of catalogFile.
 //
-//go:embed catalog.json
-var catalogJSON []byte
+//go:embed catalog/*.json
+var catalogFiles embed.FS
 
-// catalogFile is the on-disk shape of catalog.json.
+// catalogFile is the on-disk shape of one catalog file.
 type catalogFile struct {
 	Comment      string     `json:"comment"`
 	Unknown      []string   `json:"unknown"`
@@ -91,7 +94,37 @@ type variant struct {
 	config  dockerspec.DockerOCIImageConfig
 }
 
-// parseCatalog validates and converts the data file. Every problem names the
+// parseCatalogFS parses every *.json file of fsys's root in name order and
+// merges them; a repository defined twice is an error naming both files.
+func parseCatalogFS(fsys fs.FS) (map[string]*repo, []Reference, error) {
+	names, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, nil, err
+	}
+	repos := map[string]*repo{}
+	from := map[string]string{}
+	var unknown []Reference
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		rs, us, err := parseCatalog(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path.Base(name), err)
+		}
+		for n, r := range rs {
+			if prev, dup := from[n]; dup {
+				return nil, nil, fmt.Errorf("%s: registry catalog: repository %s already defined in %s", name, r.ref.FamiliarName(), prev)
+			}
+			repos[n], from[n] = r, name
+		}
+		unknown = append(unknown, us...)
+	}
+	return repos, unknown, nil
+}
+
+// parseCatalog validates and converts one data file. Every problem names the
 // repository and field.
 func parseCatalog(data []byte) (map[string]*repo, []Reference, error) {
 	var f catalogFile

@@ -1,6 +1,6 @@
 // Package registry is the emulator's simulated image registry: reference
 // parsing with dockerd's normalisation, a built-in catalog of common images
-// (catalog.json, embedded) with their real configs, deterministic synthetic
+// (catalog/*.json, embedded) with their real configs, deterministic synthetic
 // images for any other well-formed reference, and dockerd's pull progress
 // stream.
 //
