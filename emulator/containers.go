@@ -421,7 +421,7 @@ func (t *txn) removeContainer(c *ctrRec, force, removeVolumes bool) error {
 	}
 	if c.State.Running {
 		c = cloneContainer(c)
-		t.exit(c, 137, "9", false)
+		t.exit(c, 137, "9")
 	}
 	t.delContainer(c.ID)
 	if removeVolumes {

@@ -134,13 +134,12 @@ func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 // are recorded in ops; commit writes them to the store. On failure the cache is
 // reloaded, so a failed call changes nothing.
 type txn struct {
-	e       *Engine
-	s       *state
-	now     time.Time
-	ops     map[opKey]bool // true = put, false = delete
-	order   []opKey
-	events  []events.Message
-	counted bool // counters changed
+	e      *Engine
+	s      *state
+	now    time.Time
+	ops    map[opKey]bool // true = put, false = delete
+	order  []opKey
+	events []events.Message
 }
 
 type opKey struct {
@@ -156,7 +155,7 @@ func (t *txn) mark(k kind, id string, put bool) {
 	t.ops[key] = put
 }
 
-func (t *txn) mutated() bool { return len(t.ops) > 0 || len(t.events) > 0 || t.counted }
+func (t *txn) mutated() bool { return len(t.ops) > 0 || len(t.events) > 0 }
 
 func (t *txn) putContainer(c *ctrRec) {
 	c.Due = c.nextTransition()
@@ -333,13 +332,6 @@ func (e *Engine) refreshLocked(ctx context.Context) error {
 			return err
 		}
 	}
-	raw, err := e.st.metaText(ctx, "counters")
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, &s.counters); err != nil {
-		return fmt.Errorf("decode counters: %w", err)
-	}
 	e.gen = g
 	return nil
 }
@@ -385,15 +377,6 @@ func (e *Engine) commitLocked(ctx context.Context, t *txn) error {
 		}
 		if err != nil {
 			return fmt.Errorf("write %s %s: %w", key.k, key.id, err)
-		}
-	}
-	if t.counted {
-		doc, err := json.Marshal(t.s.counters)
-		if err != nil {
-			return err
-		}
-		if err := st.setMeta(ctx, "counters", string(doc)); err != nil {
-			return err
 		}
 	}
 	for _, m := range t.events {

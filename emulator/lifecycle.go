@@ -88,9 +88,8 @@ func (t *txn) start(c *ctrRec) error {
 }
 
 // exit records that c's process ended with code: endpoints and ports are released
-// and die is emitted. kill is the signal that caused it ("" for none) and manual
-// tells whether a user stopped it (no restart policy applies then).
-func (t *txn) exit(c *ctrRec, code int, kill string, manual bool) {
+// and die is emitted. kill is the signal that caused it ("" for none).
+func (t *txn) exit(c *ctrRec, code int, kill string) {
 	if kill != "" {
 		t.containerEvent(events.ActionKill, c, map[string]string{"signal": kill})
 	}
@@ -102,7 +101,7 @@ func (t *txn) exit(c *ctrRec, code int, kill string, manual bool) {
 	c.Ports = nil
 	t.containerEvent(events.ActionDie, c, map[string]string{"exitCode": strconv.Itoa(code)})
 	for _, name := range slices.Sorted(maps.Keys(c.Networks)) {
-		t.detach(c, name, c.Networks[name])
+		t.detach(c, c.Networks[name])
 	}
 	for _, m := range c.Mounts {
 		if m.Type == "volume" {
@@ -217,9 +216,9 @@ func (t *txn) stop(c *ctrRec, signal string) error {
 	}
 	t.containerEvent(events.ActionKill, c, map[string]string{"signal": strconv.Itoa(int(sig))})
 	if exits, code := c.signalExit(sig); exits {
-		t.exit(c, code, "", true)
+		t.exit(c, code, "")
 	} else {
-		t.exit(c, 137, "9", true)
+		t.exit(c, 137, "9")
 	}
 	t.containerEvent(events.ActionStop, c, nil)
 	return nil
@@ -303,7 +302,7 @@ func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.C
 			t.containerEvent(events.ActionKill, c, map[string]string{"signal": strconv.Itoa(int(sig))})
 			return nil
 		}
-		t.exit(c, code, strconv.Itoa(int(sig)), false)
+		t.exit(c, code, strconv.Itoa(int(sig)))
 		return t.afterExit(c, false)
 	})
 	return client.ContainerKillResult{}, err

@@ -96,7 +96,11 @@ func (e *Engine) ContainerList(ctx context.Context, options client.ContainerList
 			}
 		}
 		now := e.now()
-		for _, c := range s.sorted() {
+		candidates := s.sorted()
+		if f.has("label") {
+			candidates = s.byLabels(f["label"])
+		}
+		for _, c := range candidates {
 			if sinceSeq >= 0 && c.Seq <= sinceSeq {
 				break
 			}

@@ -426,15 +426,14 @@ func (t *txn) attach(c *ctrRec, n *netRec, ep *network.EndpointSettings) error {
 	return nil
 }
 
-// detach releases c's endpoint on network name (keeping its configuration).
-func (t *txn) detach(c *ctrRec, name string, ep *network.EndpointSettings) {
+// detach releases c's endpoint ep (keeping its configuration).
+func (t *txn) detach(c *ctrRec, ep *network.EndpointSettings) {
 	if ep.EndpointID == "" {
 		return
 	}
 	if n, err := t.s.lookupNetwork(ep.NetworkID); err == nil {
 		t.networkEvent(events.ActionDisconnect, n, c.ID)
 	}
-	_ = name
 	ep.EndpointID = ""
 	ep.IPAddress, ep.Gateway = netip.Addr{}, netip.Addr{}
 	ep.IPPrefixLen = 0

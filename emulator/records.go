@@ -93,7 +93,3 @@ type imgHistory struct {
 	Size       int64
 	EmptyLayer bool `json:",omitempty"`
 }
-
-// counters are engine-wide values kept in the meta table (none in use yet: the
-// creation sequence is derived from the containers themselves).
-type counters struct{}

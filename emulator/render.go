@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -181,5 +180,3 @@ func (c *ctrRec) summary(s *state, now time.Time, size bool) container.Summary {
 	}
 	return out
 }
-
-var _ = netip.Addr{}

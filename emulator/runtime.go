@@ -257,7 +257,7 @@ func (t *txn) transition(c *ctrRec) {
 		return
 	}
 	if exits, _, code := c.proc(); exits {
-		t.exit(c, code, "", false)
+		t.exit(c, code, "")
 		_ = t.afterExit(c, false)
 		return
 	}

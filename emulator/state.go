@@ -16,9 +16,9 @@ type state struct {
 	networks   map[string]*netRec
 	volumes    map[string]*volRec
 	images     map[string]*imgRec
-	tags       map[string]string // normalized tag or digest reference -> image id
-	counters   counters
+	tags       map[string]string                // normalized tag or digest reference -> image id
 	addrs      map[string]map[netip.Addr]string // network id -> address -> running container id
+	labels     map[string]map[string]*ctrRec    // "key" and "key=value" -> container id -> container
 
 	order []*ctrRec  // containers newest first; nil when stale
 	due   *time.Time // earliest Due over containers; nil when stale
@@ -36,6 +36,7 @@ func newState() *state {
 		images:     map[string]*imgRec{},
 		tags:       map[string]string{},
 		addrs:      map[string]map[netip.Addr]string{},
+		labels:     map[string]map[string]*ctrRec{},
 	}
 }
 
@@ -47,7 +48,9 @@ func (s *state) setContainer(c *ctrRec) {
 	old := s.containers[c.ID]
 	if old != nil {
 		s.indexAddrs(old, false)
+		s.indexLabels(old, false)
 	}
+	s.indexLabels(c, true)
 	if s.due != nil {
 		switch {
 		case old != nil && !old.Due.IsZero() && !old.Due.After(*s.due):
@@ -71,12 +74,60 @@ func (s *state) dropContainer(id string) {
 			delete(s.names, old.Name)
 		}
 		s.indexAddrs(old, false)
+		s.indexLabels(old, false)
 		delete(s.containers, id)
 		s.order = nil
 		if s.due != nil && !old.Due.IsZero() && !old.Due.After(*s.due) {
 			s.due = nil
 		}
 	}
+}
+
+// indexLabels adds (or removes) c under each of its "key" and "key=value".
+func (s *state) indexLabels(c *ctrRec, add bool) {
+	for k, v := range c.Config.Labels {
+		for _, key := range []string{k, k + "=" + v} {
+			m := s.labels[key]
+			if add {
+				if m == nil {
+					m = map[string]*ctrRec{}
+					s.labels[key] = m
+				}
+				m[c.ID] = c
+			} else if m != nil {
+				delete(m, c.ID)
+				if len(m) == 0 {
+					delete(s.labels, key)
+				}
+			}
+		}
+	}
+}
+
+// byLabels returns the containers carrying every "key" or "key=value" of want,
+// newest first, through the label index.
+func (s *state) byLabels(want []string) []*ctrRec {
+	var smallest map[string]*ctrRec
+	for i, w := range want {
+		m := s.labels[w]
+		if i == 0 || len(m) < len(smallest) {
+			smallest = m
+		}
+	}
+	out := make([]*ctrRec, 0, len(smallest))
+	for _, c := range smallest {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *ctrRec) int {
+		switch {
+		case a.Seq > b.Seq:
+			return -1
+		case a.Seq < b.Seq:
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // indexAddrs adds (or removes) the addresses c holds while running.

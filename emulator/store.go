@@ -36,7 +36,7 @@ CREATE TABLE tombstones (rev INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT N
 CREATE INDEX tombstones_rev ON tombstones(rev);
 CREATE TABLE events (seq INTEGER PRIMARY KEY, time_nano INTEGER NOT NULL,
 	type TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, doc BLOB NOT NULL);
-INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0), ('counters', '{}');
+INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0);
 `,
 }
 
@@ -192,12 +192,6 @@ func (s *store) metaInt(ctx context.Context, k string) (int64, error) {
 	var v int64
 	err := s.conn.QueryRowContext(ctx, "SELECT v FROM meta WHERE k = ?", k).Scan(&v)
 	return v, err
-}
-
-func (s *store) metaText(ctx context.Context, k string) ([]byte, error) {
-	var v string
-	err := s.conn.QueryRowContext(ctx, "SELECT v FROM meta WHERE k = ?", k).Scan(&v)
-	return []byte(v), err
 }
 
 func (s *store) setMeta(ctx context.Context, k string, v any) error {
