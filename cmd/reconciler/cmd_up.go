@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/reconciler/reconciler/metrics"
 	"github.com/reconciler/reconciler/planner"
 	"github.com/reconciler/reconciler/reconciler"
 	"github.com/reconciler/reconciler/spec"
@@ -56,9 +57,9 @@ func newUpCmd(a *app) *cobra.Command {
 	f.BoolVarP(&o.detach, "detach", "d", false, "Accepted for compose compatibility: up always returns once converged")
 	f.IntVar(&o.parallel, "parallel", 0, fmt.Sprintf("Maximum concurrent engine calls (default %d)", reconciler.DefaultParallel))
 	f.BoolVar(&o.watch, "watch", false, "Keep converging while files change or the engine drifts")
-	f.DurationVar(&o.resync, "resync", 30*time.Second, "Watch: periodic full pass interval")
+	f.DurationVar(&o.resync, "resync", 30*time.Second, "Watch: periodic full pass interval, with 10% jitter (0 disables)")
 	f.DurationVar(&o.poll, "poll", 0, "Watch: poll files at this interval instead of inotify")
-	f.StringVar(&o.metricsAddr, "metrics-addr", "", "Watch: serve /metrics, /healthz, /readyz on this address")
+	f.StringVar(&o.metricsAddr, "metrics-addr", metrics.DefaultAddr, "Watch: serve /metrics, /healthz, /readyz on this address (\"none\" disables)")
 	f.BoolVar(&o.downOnExit, "down-on-exit", false, "Watch: tear the project down on Ctrl-C")
 	return cmd
 }
