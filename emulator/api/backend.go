@@ -112,3 +112,9 @@ type ResizeBackend interface {
 type UpdateBackend interface {
 	ContainerUpdate(ctx context.Context, container string, updateConfig client.ContainerUpdateOptions) (client.ContainerUpdateResult, error)
 }
+
+// BuildCachePruner serves POST /build/prune. Without it the handler answers an
+// empty report: an engine with no builder has no build cache to reclaim.
+type BuildCachePruner interface {
+	BuildCachePrune(ctx context.Context, opts client.BuildCachePruneOptions) (client.BuildCachePruneResult, error)
+}

@@ -109,6 +109,9 @@ func TestDockerCLI(t *testing.T) {
 	ok("*", "rmi", "mybox:1")
 	ok("*", "network", "rm", "clinet")
 	ok("*", "volume", "rm", "clivol")
+	ok("*", "network", "create", "prunable")
+	ok("*", "system", "prune", "-f", "--volumes")
+	ok("", "network", "ls", "-q", "--filter", "name=prunable")
 	ok("", "ps", "-aq")
 	// A streaming `docker events` replaying from the start: it must show the
 	// network's whole life and stay open (killed once destroy is seen).

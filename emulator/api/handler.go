@@ -315,6 +315,7 @@ func (h *handler) table() []route {
 		streamed(r("POST", "/images/create", h.imageCreate)),
 		r("POST", "/images/prune", h.imagePrune),
 		streamed(r("POST", "/build", h.build)),
+		r("POST", "/build/prune", h.buildPrune),
 		r("GET", "/images/{name*}/json", h.imageInspect),
 		r("GET", "/images/{name*}/history", h.imageHistory),
 		r("POST", "/images/{name*}/tag", h.imageTag),

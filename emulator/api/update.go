@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 )
@@ -71,4 +72,31 @@ func (h *handler) containerUpdate(c *call) error {
 		return err
 	}
 	return c.json(http.StatusOK, container.UpdateResponse{Warnings: res.Warnings})
+}
+
+// buildPrune answers POST /build/prune (docker system prune calls it).
+func (h *handler) buildPrune(c *call) error {
+	f, err := c.filters()
+	if err != nil {
+		return err
+	}
+	bp, ok := h.b.(BuildCachePruner)
+	if !ok {
+		return c.json(http.StatusOK, build.CachePruneReport{})
+	}
+	opts := client.BuildCachePruneOptions{All: c.qbool("all"), Filters: f}
+	for name, dst := range map[string]*int64{"keep-storage": &opts.ReservedSpace, "reserved-space": &opts.ReservedSpace, "max-used-space": &opts.MaxUsedSpace, "min-free-space": &opts.MinFreeSpace} {
+		if s := c.q(name); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return invalidf("invalid value for %s: %q", name, s)
+			}
+			*dst = n
+		}
+	}
+	res, err := bp.BuildCachePrune(c.ctx, opts)
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, res.Report)
 }
