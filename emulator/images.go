@@ -1,12 +1,7 @@
 package emulator
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
-	"iter"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,7 +11,6 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
-	"github.com/moby/moby/api/types/jsonstream"
 	"github.com/moby/moby/client"
 )
 
@@ -92,55 +86,6 @@ func (t *txn) imageEvent(action events.Action, im *imgRec, id, name string) {
 	}
 	attrs["name"] = name
 	t.emit(events.ImageEventType, action, id, attrs)
-}
-
-// ImagePull pulls ref from the engine's image source and stores it under its tag.
-func (e *Engine) ImagePull(ctx context.Context, ref string, options client.ImagePullOptions) (client.ImagePullResponse, error) {
-	named, err := reference.ParseNormalizedNamed(ref)
-	if err != nil {
-		return nil, errInvalid("invalid reference format: %s", strings.TrimPrefix(err.Error(), "invalid reference format: "))
-	}
-	named = reference.TagNameOnly(named)
-	src, err := e.images.Resolve(named)
-	if err != nil {
-		return nil, err
-	}
-	var stream []byte
-	err = e.update(ctx, func(t *txn) error {
-		key := named.String()
-		fresh := t.s.tags[key] != src.ID
-		if _, ok := named.(reference.Digested); ok {
-			fresh = t.s.images[src.ID] == nil
-		}
-		im := t.s.images[src.ID]
-		if im == nil {
-			im = &imgRec{
-				ID: src.ID, Created: src.Created, Config: src.Config, Architecture: src.Architecture,
-				Os: src.Os, Author: src.Author, Size: src.Size, Layers: src.Layers, History: src.History,
-			}
-		} else {
-			im = cloneImage(im)
-		}
-		if _, ok := named.(reference.Digested); !ok {
-			t.retag(key, im)
-		}
-		digestRef := reference.TrimNamed(named).Name() + "@" + src.Digest
-		if !slices.Contains(im.RepoDigests, digestRef) {
-			im.RepoDigests = append(im.RepoDigests, digestRef)
-		}
-		t.putImage(im)
-		tagged := reference.FamiliarString(named)
-		t.imageEvent(events.ActionPull, im, tagged, reference.FamiliarName(named))
-		stream = src.Progress
-		if !fresh {
-			stream = src.UpToDate
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return newPullResponse(stream), nil
 }
 
 // retag points the normalized tag key at im, untagging the image that had it.
@@ -444,54 +389,6 @@ func (e *Engine) ImagePrune(ctx context.Context, opts client.ImagePruneOptions) 
 	return out, err
 }
 
-// pullResponse is the JSON progress stream of a pull, already complete.
-type pullResponse struct {
-	*bytes.Reader
-	raw []byte
-}
-
-func newPullResponse(raw []byte) *pullResponse {
-	return &pullResponse{Reader: bytes.NewReader(raw), raw: raw}
-}
-
-func (p *pullResponse) Close() error { return nil }
-
-// JSONMessages yields the progress messages.
-func (p *pullResponse) JSONMessages(ctx context.Context) iter.Seq2[jsonstream.Message, error] {
-	return func(yield func(jsonstream.Message, error) bool) {
-		sc := bufio.NewScanner(bytes.NewReader(p.raw))
-		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-		for sc.Scan() {
-			if err := ctx.Err(); err != nil {
-				yield(jsonstream.Message{}, err)
-				return
-			}
-			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-				continue
-			}
-			var m jsonstream.Message
-			err := json.Unmarshal(sc.Bytes(), &m)
-			if !yield(m, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-// Wait returns the stream's error message, if any.
-func (p *pullResponse) Wait(ctx context.Context) error {
-	for m, err := range p.JSONMessages(ctx) {
-		if err != nil {
-			return err
-		}
-		if m.Error != nil {
-			return errInternal("%s", m.Error.Message)
-		}
-	}
-	_, err := io.Copy(io.Discard, p.Reader)
-	return err
-}
-
 func cloneMap(m map[string]string) map[string]string {
 	if m == nil {
 		return nil
@@ -501,66 +398,4 @@ func cloneMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// imageMatcher builds the predicate of an image list filter.
-func (f filter) imageMatcher(s *state, now time.Time) (func(*imgRec) bool, error) {
-	dangling, hasDangling, err := f.boolValue("dangling")
-	if err != nil {
-		return nil, err
-	}
-	until, err := f.until(now)
-	if err != nil {
-		return nil, err
-	}
-	var before, since time.Time
-	for _, v := range f["before"] {
-		im, err := s.lookupImage(v)
-		if err != nil {
-			return nil, err
-		}
-		before = im.Created
-	}
-	for _, v := range f["since"] {
-		im, err := s.lookupImage(v)
-		if err != nil {
-			return nil, err
-		}
-		since = im.Created
-	}
-	return func(im *imgRec) bool {
-		if hasDangling && dangling != (len(im.RepoTags) == 0) {
-			return false
-		}
-		if !f.kvMatch("label", im.Config.Labels) {
-			return false
-		}
-		if !before.IsZero() && !im.Created.Before(before) {
-			return false
-		}
-		if !since.IsZero() && !im.Created.After(since) {
-			return false
-		}
-		if !until.IsZero() && !im.Created.Before(until) {
-			return false
-		}
-		if f.has("reference") {
-			ok := false
-			for _, r := range append(slices.Clone(im.RepoTags), im.RepoDigests...) {
-				named, err := reference.ParseNormalizedNamed(r)
-				if err != nil {
-					continue
-				}
-				for _, pat := range f["reference"] {
-					if m, _ := reference.FamiliarMatch(pat, named); m {
-						ok = true
-					}
-				}
-			}
-			if !ok {
-				return false
-			}
-		}
-		return true
-	}, nil
 }
