@@ -16,7 +16,7 @@ func genStack(b *testing.B, dir string, n int) string {
 	var sb strings.Builder
 	sb.WriteString("name: bench\nservices:\n")
 	for i := 0; i < n; i++ {
-		fmt.Fprintf(&sb, "  svc%04d:\n    image: busybox:1.36\n    command: [\"sleep\", \"infinity\"]\n    environment:\n      INDEX: \"%d\"\n", i, i)
+		fmt.Fprintf(&sb, "  svc%04d:\n    image: busybox:1.36\n    command: [\"sleep\", \"86400\"]\n    environment:\n      INDEX: \"%d\"\n", i, i)
 	}
 	p := filepath.Join(dir, "compose.yaml")
 	if err := os.WriteFile(p, []byte(sb.String()), 0o644); err != nil {

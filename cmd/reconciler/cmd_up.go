@@ -94,12 +94,15 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 	if err != nil {
 		return err
 	}
+	t := a.timer()
 	d, err := a.loadDesired(ctx)
 	if err != nil {
 		return err
 	}
+	t.lap("load")
 	a.printWarnings(d.Warnings)
 	return a.withEngine(ctx, func(c *engineConn) error {
+		t.lap("open engine")
 		unlock, err := c.lock()
 		if err != nil {
 			return err
@@ -109,10 +112,12 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 		if err != nil {
 			return err
 		}
+		t.lap("observe")
 		plan, err := planner.Up(d, obs, po)
 		if err != nil {
 			return err
 		}
+		t.lap("plan")
 		a.printWarnings(plan.Warnings)
 		if o.dryRun {
 			return a.printPlan(plan)
@@ -121,6 +126,7 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 		_, err = a.applyPlan(ctx, counted, plan, reconciler.ExecOptions{
 			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
 		})
+		t.lap("apply")
 		a.debugf("engine write calls: %d", counted.writes.Load())
 		return err
 	})
@@ -138,4 +144,18 @@ func (a *app) debugf(format string, args ...any) {
 	if a.g.debug {
 		fmt.Fprintf(a.stderr, "debug: "+format+"\n", args...)
 	}
+}
+
+// phaseTimer prints phase durations with --debug.
+type phaseTimer struct {
+	a    *app
+	last time.Time
+}
+
+func (a *app) timer() *phaseTimer { return &phaseTimer{a: a, last: time.Now()} }
+
+func (t *phaseTimer) lap(phase string) {
+	now := time.Now()
+	t.a.debugf("%s: %s", phase, now.Sub(t.last).Round(time.Microsecond))
+	t.last = now
 }
