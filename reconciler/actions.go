@@ -69,7 +69,7 @@ func (x *executor) do(ctx context.Context, a *planner.Action) (warning string, e
 	case planner.WaitHealthy, planner.WaitCompleted, planner.WaitRunning:
 		return x.wait(ctx, a)
 	case planner.BuildImage:
-		return "", fmt.Errorf("%w: building images is not supported by this executor; build %q first", ErrUnsupportedAction, a.Resource)
+		return "", x.build(ctx, a)
 	default:
 		return "", fmt.Errorf("%w: type %d", ErrUnsupportedAction, int(a.Type))
 	}

@@ -39,7 +39,7 @@ type loopHarness struct {
 	maxLoad   int
 }
 
-func newHarness(t *testing.T, mod func(*LoopConfig)) *loopHarness {
+func newHarness(t *testing.T, mod func(*LoopConfig), init ...func(*loopHarness)) *loopHarness {
 	h := &loopHarness{t: t, fc: clockwork.NewFakeClock(), eng: newFake(), passes: make(chan PassResult, 100), ran: make(chan error, 1)}
 	h.t0 = h.fc.Now()
 	cfg := LoopConfig{
@@ -55,6 +55,9 @@ func newHarness(t *testing.T, mod func(*LoopConfig)) *loopHarness {
 		t.Fatal(err)
 	}
 	h.loop = l
+	for _, f := range init {
+		f(h)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	h.cancel = cancel
 	go func() { h.ran <- l.Run(ctx) }()
@@ -167,8 +170,7 @@ func TestLoopResyncWithJitter(t *testing.T) {
 }
 
 func TestLoopBackoff(t *testing.T) {
-	h := newHarness(t, nil)
-	h.set(func(h *loopHarness) { h.planErr = errors.New("planner down") })
+	h := newHarness(t, nil, func(h *loopHarness) { h.planErr = errors.New("planner down") })
 	var at time.Duration
 	for i, want := range []time.Duration{1, 2, 4, 4} { // capped at 4s
 		r := h.next()
