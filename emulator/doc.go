@@ -2,30 +2,47 @@
 // rules, error classes and texts, filters and events of dockerd, kept in a durable
 // SQLite store so that separate processes opening the same file see one engine.
 //
-// It owns the engine core (containers, networks with IPAM, volumes, images, events)
-// and the store. The simulated registry is emulator/registry, the docker-py-style
-// client emulator/dockerpy, the HTTP server emulator/api.
+// It owns the engine core (containers, networks with IPAM, ports, volumes, images,
+// events, a deterministic simulated runtime) and the store. The simulated registry
+// is emulator/registry, the docker-py-style client emulator/dockerpy, the HTTP
+// server emulator/api; scenarios shared by all implementations of API live in
+// emulator/internal/conformance.
 //
 // Usage:
 //
 //	eng, err := emulator.Open(filepath.Join(dir, "engine.db")) // or ":memory:"
 //	if err != nil { ... }
 //	defer eng.Close()
-//	rc, _ := eng.ImagePull(ctx, "nginx", client.ImagePullOptions{})
-//	_ = rc.Wait(ctx)
+//	rc, err := eng.ImagePull(ctx, "nginx", client.ImagePullOptions{})
+//	if err == nil { err = rc.Wait(ctx) }
 //	res, err := eng.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "web", Image: "nginx"})
 //	_, err = eng.ContainerStart(ctx, res.ID, client.ContainerStartOptions{})
 //
-// The methods have exactly the signatures of github.com/moby/moby/client.APIClient
-// (the API interface lists them), so *Engine and a moby *client.Client are
-// interchangeable, and errors satisfy the same github.com/containerd/errdefs checks.
-// One difference is deliberate and documented on WithNotModifiedErrors: calls
-// dockerd answers with 304 return nil, as moby's client does.
+// Interchangeability: the methods have exactly the signatures of
+// github.com/moby/moby/client.APIClient (API lists them; the tests assert that
+// APIClient, *client.Client and *Engine all satisfy it). Errors are *Error values
+// carrying dockerd's message and wrapping a github.com/containerd/errdefs class, so
+// cerrdefs.IsNotFound, IsConflict, IsInvalidArgument, IsPermissionDenied (dockerd's
+// 403) and IsInternal (500) answer as they do for moby's client. Calls dockerd
+// answers with 304 (start a running container, stop a stopped one) return nil, as
+// moby's client does; WithNotModifiedErrors makes them return an error satisfying
+// cerrdefs.IsNotModified (for the HTTP server).
 //
-// Store: every call is one SQLite transaction (WAL, busy timeout). Objects are rows
-// keyed by id holding their JSON; each write bumps a generation counter and stamps
-// the rows it wrote with it, so every process keeps a decoded cache and, per call,
-// only checks the generation and reloads rows newer than its own. Events are rows
-// with a sequence; streams and waits poll it (and wake at once on local commits).
-// Time comes from an injectable clockwork.Clock.
+// Store: every call is one SQLite transaction (WAL, busy timeout, synchronous
+// NORMAL: a killed process loses nothing it completed). Objects are rows keyed by
+// id holding their JSON, with indexed name, state and compose project columns;
+// each write bumps a generation counter and stamps the rows it wrote with it, and
+// deletions leave tombstones. Every process keeps a decoded cache (with name,
+// address and label indexes) and, per call, only checks the generation and
+// reloads rows newer than its own, so lists never decode rows. Events are rows
+// with a sequence, bounded (WithEventHistory); streams and waits read past the
+// last sequence they saw, polling (WithPollInterval) for other processes and
+// waking at once on this process's commits.
+//
+// Time is an input: every timestamp comes from the clock (WithClock, a
+// clockwork.Clock). Processes are simulated lazily (runtime.go): true, false,
+// exit N, sleep N and sh -c scripts of those exit on the engine clock, health
+// checks flip at their probe times, restart policies restart with dockerd's
+// backoff; every call first applies the transitions due by now, each stamped with
+// the time it happened. With a fake clock everything is deterministic.
 package emulator
