@@ -26,11 +26,17 @@ func numberOf(parts ...string) uint64 {
 	return binary.BigEndian.Uint64(sum[:8])
 }
 
-// build makes the Image of variant v of r, pulled as ref. key names the
-// variant in derived digests; manifest, when set, is the manifest digest to
-// report (a pull by an unlisted digest reports the digest it asked for).
-func (r *repo) build(v variant, key string, ref Reference, manifest string) Image {
+// build makes the Image of variant v of r for platform p, pulled as ref. key
+// names the variant in derived digests; manifest, when set, is the manifest
+// digest to report (a pull by an unlisted digest reports the digest it asked
+// for). The manifest digest is the image index's, shared by all platforms;
+// layers and ids of a non-default platform are derived from the platform too.
+func (r *repo) build(v variant, key string, ref Reference, manifest string, p Platform) Image {
 	name := r.ref.Name()
+	indexKey := key
+	if p != r.platforms[0] {
+		key += "\x00" + p.String()
+	}
 	var weights []int64
 	var total int64
 	for _, h := range r.history {
@@ -76,8 +82,9 @@ func (r *repo) build(v variant, key string, ref Reference, manifest string) Imag
 	img := Image{
 		Config:       cloneConfig(v.config),
 		Size:         v.size,
-		Architecture: r.arch,
-		Os:           r.os,
+		Architecture: p.Architecture,
+		Variant:      p.Variant,
+		Os:           p.OS,
 		Author:       r.author,
 		Created:      v.created,
 		Layers:       layers,
@@ -86,11 +93,7 @@ func (r *repo) build(v variant, key string, ref Reference, manifest string) Imag
 	img.ID = contentID(img)
 	img.ManifestDigest = manifest
 	if img.ManifestDigest == "" {
-		parts := []string{"manifest", img.ID}
-		for _, l := range layers {
-			parts = append(parts, l.Digest)
-		}
-		img.ManifestDigest = digestOf(parts...)
+		img.ManifestDigest = r.indexDigest(v, indexKey)
 	}
 	if ref.Tag() != "" {
 		img.RepoTags = []string{ref.Familiar()}
@@ -99,6 +102,16 @@ func (r *repo) build(v variant, key string, ref Reference, manifest string) Imag
 	}
 	img.RepoDigests = []string{ref.FamiliarName() + "@" + img.ManifestDigest}
 	return img
+}
+
+// indexDigest is the digest of the image index (manifest list) of variant v:
+// what RepoDigests show, the same for every platform.
+func (r *repo) indexDigest(v variant, key string) string {
+	parts := []string{"index", r.ref.Name(), key, v.created.Format(time.RFC3339), strconv.FormatInt(v.size, 10)}
+	for _, p := range r.platforms {
+		parts = append(parts, p.String())
+	}
+	return digestOf(parts...)
 }
 
 // contentID is the image id: the digest of the image's content, like a real
@@ -136,7 +149,7 @@ func contentID(img Image) string {
 
 // derived makes the image of a tag or digest of r that the catalog does not
 // list: the newest variant's config, with size, date and ids derived from ref.
-func (r *repo) derived(ref Reference) Image {
+func (r *repo) derived(ref Reference, p Platform) Image {
 	base := r.variants[0]
 	key := ref.TagOrDigest()
 	n := numberOf("derived", ref.String())
@@ -146,7 +159,7 @@ func (r *repo) derived(ref Reference) Image {
 		size:    base.size - base.size/10 + int64((n>>16)%uint64(base.size/5+1)),
 		config:  base.config,
 	}
-	return r.build(v, key, ref, ref.Digest())
+	return r.build(v, key, ref, ref.Digest(), p)
 }
 
 // syntheticEpoch anchors the creation dates of synthetic images.
@@ -156,7 +169,7 @@ var syntheticEpoch = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 // small application image on an Alpine base whose default command is
 // /usr/local/bin/app in /app. Every derived value (ids, size, date) depends
 // only on the canonical reference.
-func syntheticImage(ref Reference) Image {
+func syntheticImage(ref Reference, p Platform) Image {
 	n := numberOf("synthetic", ref.String())
 	cfg := dockerspec.DockerOCIImageConfig{ImageConfig: ocispec.ImageConfig{
 		Env:        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
@@ -164,9 +177,8 @@ func syntheticImage(ref Reference) Image {
 		WorkingDir: "/app",
 	}}
 	r := &repo{
-		ref:  ref,
-		arch: "amd64",
-		os:   "linux",
+		ref:       ref,
+		platforms: []Platform{{OS: "linux", Architecture: "amd64"}},
 		history: []historyFile{
 			{CreatedBy: "ADD alpine-minirootfs-3.21.3-x86_64.tar.gz / # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 2},
 			{CreatedBy: "CMD [\"/bin/sh\"]", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
@@ -181,7 +193,10 @@ func syntheticImage(ref Reference) Image {
 		size:    8_000_000 + int64((n>>20)%120_000_000),
 		config:  cfg,
 	}
-	img := r.build(v, ref.TagOrDigest(), ref, ref.Digest())
+	if p == (Platform{}) {
+		p = r.platforms[0]
+	}
+	img := r.build(v, ref.TagOrDigest(), ref, ref.Digest(), p)
 	img.Synthetic = true
 	return img
 }

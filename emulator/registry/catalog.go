@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -141,10 +142,23 @@ func (c *Catalog) Tags(repo string) []string {
 	return out
 }
 
-// Resolve returns the image ref pulls. Denied references return
-// *PullAccessDeniedError or *ManifestUnknownError (both cerrdefs.IsNotFound);
-// an invalid (zero) Reference returns *InvalidReferenceError.
+// Resolve returns the image ref pulls on the default platform (linux/amd64).
+// Denied references return *PullAccessDeniedError or *ManifestUnknownError
+// (both cerrdefs.IsNotFound); an invalid (zero) Reference returns
+// *InvalidReferenceError.
 func (c *Catalog) Resolve(ref Reference) (Image, error) {
+	return c.ResolvePlatform(ref, Platform{})
+}
+
+// ResolvePlatform is Resolve for platform p (the zero Platform is the
+// repository's default). A catalog repository that does not publish p returns
+// *NoMatchingManifestError (cerrdefs.IsNotFound); synthetic images exist for
+// every platform. All platforms of a tag share its RepoDigests (the image
+// index digest) but have their own ID and layers.
+func (c *Catalog) ResolvePlatform(ref Reference, p Platform) (Image, error) {
+	if p != (Platform{}) {
+		p = p.normalize()
+	}
 	if !ref.Valid() {
 		return Image{}, &InvalidReferenceError{Err: fmt.Errorf("invalid reference format")}
 	}
@@ -160,25 +174,37 @@ func (c *Catalog) Resolve(ref Reference) (Image, error) {
 	}
 	r := c.repos[ref.Name()]
 	if r == nil {
-		return syntheticImage(ref), nil
+		return syntheticImage(ref, p), nil
+	}
+	if p == (Platform{}) {
+		p = r.platforms[0]
+	} else if !slices.Contains(r.platforms, p) {
+		return Image{}, &NoMatchingManifestError{Platform: p}
 	}
 	if tag := ref.Tag(); tag != "" {
 		for _, v := range r.variants {
-			for _, t := range v.tags {
-				if t == tag {
-					return r.build(v, v.tags[0], ref, ""), nil
-				}
+			if slices.Contains(v.tags, tag) {
+				return r.build(v, v.tags[0], ref, "", p), nil
 			}
 		}
-		return r.derived(ref), nil
+		return r.derived(ref, p), nil
 	}
 	for _, v := range r.variants {
-		img := r.build(v, v.tags[0], ref, "")
-		if img.ManifestDigest == ref.Digest() {
-			return img, nil
+		if r.indexDigest(v, v.tags[0]) == ref.Digest() {
+			return r.build(v, v.tags[0], ref, "", p), nil
 		}
 	}
-	return r.derived(ref), nil
+	return r.derived(ref, p), nil
+}
+
+// Platforms lists the platforms the repository named by repo publishes, the
+// default first; nil for a repository not in the catalog.
+func (c *Catalog) Platforms(repo string) []Platform {
+	ref, err := ParseReference(repo)
+	if err != nil || c.repos[ref.Name()] == nil {
+		return nil
+	}
+	return slices.Clone(c.repos[ref.Name()].platforms)
 }
 
 // Lookup parses s and resolves it: ParseReference followed by Resolve.

@@ -27,13 +27,14 @@ type catalogFile struct {
 }
 
 type repoFile struct {
-	Name         string        `json:"name"`
-	Architecture string        `json:"architecture"`
-	Os           string        `json:"os"`
-	Author       string        `json:"author"`
-	Config       configFile    `json:"config"`
-	History      []historyFile `json:"history"`
-	Variants     []variantFile `json:"variants"`
+	Name string `json:"name"`
+	// Platforms the repository publishes, "os/arch[/variant]"; the first is
+	// the default. Empty means linux/amd64 and linux/arm64/v8.
+	Platforms []string      `json:"platforms"`
+	Author    string        `json:"author"`
+	Config    configFile    `json:"config"`
+	History   []historyFile `json:"history"`
+	Variants  []variantFile `json:"variants"`
 }
 
 type configFile struct {
@@ -79,12 +80,12 @@ type variantFile struct {
 
 // repo is a parsed catalog repository.
 type repo struct {
-	ref      Reference // repository, tagged "latest" (only the name is used)
-	arch, os string
-	author   string
-	config   dockerspec.DockerOCIImageConfig
-	history  []historyFile
-	variants []variant
+	ref       Reference  // repository, tagged "latest" (only the name is used)
+	platforms []Platform // the first is the default
+	author    string
+	config    dockerspec.DockerOCIImageConfig
+	history   []historyFile
+	variants  []variant
 }
 
 type variant struct {
@@ -167,7 +168,18 @@ func parseRepo(rf repoFile) (*repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	r := &repo{ref: ref, arch: or(rf.Architecture, "amd64"), os: or(rf.Os, "linux"), author: rf.Author, config: cfg, history: rf.History}
+	r := &repo{ref: ref, author: rf.Author, config: cfg, history: rf.History}
+	plats := rf.Platforms
+	if len(plats) == 0 {
+		plats = defaultPlatforms
+	}
+	for j, ps := range plats {
+		p, err := ParsePlatform(ps)
+		if err != nil {
+			return nil, fmt.Errorf("platforms[%d]: %w", j, err)
+		}
+		r.platforms = append(r.platforms, p)
+	}
 	layers := 0
 	for j, h := range rf.History {
 		if h.CreatedBy == "" {
@@ -310,9 +322,5 @@ func mergeEnv(base, over []string) []string {
 	return out
 }
 
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
+// defaultPlatforms are the platforms of a repository that lists none.
+var defaultPlatforms = []string{"linux/amd64", "linux/arm64/v8"}

@@ -18,6 +18,8 @@
 //	if err != nil {
 //		return err // *PullAccessDeniedError / *ManifestUnknownError: cerrdefs.IsNotFound
 //	}
+//	// for `--platform linux/arm64`: p, _ := registry.ParsePlatform("linux/arm64");
+//	// img, err = catalog.ResolvePlatform(ref, p) (*NoMatchingManifestError when unpublished)
 //	stream := registry.PullProgress(img, ref) // or PullProgressUpToDate when already present
 //	inspect := img.InspectResponse()         // image.InspectResponse for ImageInspect
 //	history := img.HistoryResponse(img.RepoTags)
