@@ -268,6 +268,9 @@ func unescape(s string) (string, bool) {
 
 var printfSpec = regexp.MustCompile(`%[-+ #0]*[0-9]*(\.[0-9]*)?[sdibxXocfeEgG%]`)
 
+// hugeWidth matches a width or precision of more than 4 digits.
+var hugeWidth = regexp.MustCompile(`([.%-+ #0]*)[0-9]{5,}`)
+
 func printf(c *call) int {
 	if len(c.args) < 2 {
 		c.errorf("printf: usage: printf FORMAT [ARGUMENT...]")
@@ -281,6 +284,9 @@ func printf(c *call) int {
 			verb := spec[len(spec)-1]
 			if verb == '%' {
 				return "%"
+			}
+			if hugeWidth.MatchString(spec) { // keep a typo from allocating gigabytes
+				spec = hugeWidth.ReplaceAllString(spec, "$1")
 			}
 			arg := ""
 			if used < len(args) {
@@ -341,6 +347,9 @@ func exit(c *call) int {
 	return n & 255
 }
 
+// maxSleep caps one sleep (longer ones are, for any observer, forever).
+const maxSleep = 100 * 365 * 24 * time.Hour
+
 // parseSleep reads sleep's operand: seconds (fractions allowed) with an
 // optional s, m, h or d suffix, or "infinity".
 func parseSleep(s string) (time.Duration, bool, error) {
@@ -359,10 +368,13 @@ func parseSleep(s string) (time.Duration, bool, error) {
 		s, mult = s[:len(s)-1], 24*time.Hour
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
+	if err != nil || f < 0 || f != f {
 		return 0, false, fmt.Errorf("invalid number")
 	}
-	return time.Duration(f * float64(mult)), false, nil
+	if d := f * float64(mult); d < float64(maxSleep) {
+		return time.Duration(d), false, nil
+	}
+	return maxSleep, false, nil
 }
 
 func sleep(c *call) int {

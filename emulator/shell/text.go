@@ -22,14 +22,15 @@ func grep(c *call) int {
 	if strings.Contains(fl, "i") {
 		pat = "(?i)" + pat
 	}
-	re, err := regexp.Compile(pat)
-	if err != nil {
-		re = regexp.MustCompile(regexp.QuoteMeta(ops[0]))
+	// A pattern Go's regexp rejects is matched as a plain string.
+	match := func(l string) bool { return strings.Contains(l, ops[0]) }
+	if re, err := regexp.Compile(pat); err == nil {
+		match = re.MatchString
 	}
 	b, status := c.input(ops[1:])
 	n := 0
 	for _, l := range lines(b) {
-		if re.MatchString(l) != strings.Contains(fl, "v") {
+		if match(l) != strings.Contains(fl, "v") {
 			n++
 			if !strings.ContainsAny(fl, "qc") {
 				c.println(l)
