@@ -29,13 +29,17 @@
 // delivered to a paused container unpauses it; the automatic restart reuses the
 // first run's shell.Result (the engine may rerun shell.Run at explicit starts).
 //
-// Usage sketch (the engine, when observing a container):
+// Usage sketch (the engine; see Example):
 //
-//	res, err := shell.Run(ctx, argv)                   // at create/start, cached
-//	hc, err := process.NewHealthcheck(cfg.Healthcheck, ctx, res.Server)
-//	spec := &process.Spec{Command: res, Init: init, StopSignal: cfg.StopSignal,
+//	// at start (a *shell.NotFoundError fails the start with dockerd's message):
+//	spec, err := process.NewSpec(process.Config{Argv: append(cfg.Entrypoint, cfg.Cmd...),
+//		Context: shell.Context{Env: cfg.Env, Dir: cfg.WorkingDir, User: cfg.User,
+//			Hostname: cfg.Hostname, FS: fs, Resolver: net, Image: repo, Tty: cfg.Tty},
+//		Init: hc.Init != nil && *hc.Init, StopSignal: cfg.StopSignal,
 //		Restart: process.RestartPolicy{Name: string(rp.Name), MaxRetries: rp.MaximumRetryCount},
-//		Health: hc}
+//		Healthcheck: effectiveHealthcheck})
+//	actions = append(actions, process.Action{Kind: process.Start, At: now})
+//	// whenever observed:
 //	st := process.Evaluate(spec, actions, clock.Now())
 //	for _, t := range st.Since(emitted) { emitEvent(t.At, t.Event(), t.ExitCode, t.Signal) }
 //	state.Health = st.Health.Docker()

@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/reconciler/reconciler/emulator/shell"
 )
 
 func TestEvaluate(t *testing.T) {
@@ -330,5 +333,32 @@ func TestPrefixStable(t *testing.T) {
 	}
 	if len(prev) < 8 {
 		t.Errorf("only %d transitions: %v", len(prev), compact(prev))
+	}
+}
+
+func TestNewSpec(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		err  error
+		exit int
+	}{
+		{name: "ok", cfg: Config{Argv: []string{"sh", "-c", "exit 4"}}, exit: 4},
+		{name: "not found", cfg: Config{Argv: []string{"nosuch"}}, err: shell.ErrNotFound},
+		{name: "empty", cfg: Config{}, err: shell.ErrNoCommand},
+		{name: "malformed script still starts", cfg: Config{Argv: []string{"sh", "-c", "echo 'x"}}, exit: 2},
+		{name: "bad healthcheck", cfg: Config{Argv: []string{"true"}, Healthcheck: &container.HealthConfig{Test: []string{"BOGUS"}}}, err: ErrBadHealthcheck},
+	} {
+		spec, err := NewSpec(tc.cfg)
+		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+			t.Errorf("%s: err %v, want %v", tc.name, err, tc.err)
+			continue
+		}
+		if err == nil && spec.Command.ExitCode != tc.exit {
+			t.Errorf("%s: exit %d", tc.name, spec.Command.ExitCode)
+		}
+		if err != nil && spec != nil {
+			t.Errorf("%s: a Spec with an error", tc.name)
+		}
 	}
 }

@@ -102,3 +102,36 @@ func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
 	}
 	return out
 }
+
+// Config is what the engine knows about a container when it starts it.
+type Config struct {
+	// Argv is the effective command: Entrypoint followed by Cmd.
+	Argv []string
+	// Context is the command's environment: env, dir, user, hostname, the
+	// container's filesystem, its network view, the image repository.
+	Context    shell.Context
+	Init       bool
+	StopSignal string
+	Restart    RestartPolicy
+	// Healthcheck is the effective health check (the container's, else the
+	// image's); nil or Test NONE for none.
+	Healthcheck *container.HealthConfig
+}
+
+// NewSpec interprets the command and the health probes of a container being
+// started (their filesystem effects happen now) and returns its Spec. It fails
+// as dockerd's start does: *shell.NotFoundError (errors.Is shell.ErrNotFound;
+// the container keeps ExitCode 127) or shell.ErrNoCommand; a bad health check
+// test gives ErrBadHealthcheck. A malformed `sh -c` script is not an error: the
+// process starts and sh exits 2, as in Docker.
+func NewSpec(cfg Config) (*Spec, error) {
+	res, err := shell.Run(cfg.Context, cfg.Argv)
+	if err != nil && !errors.Is(err, shell.ErrSyntax) && !errors.Is(err, shell.ErrUnsupported) {
+		return nil, err
+	}
+	hc, err := NewHealthcheck(cfg.Healthcheck, cfg.Context, res.Server)
+	if err != nil {
+		return nil, err
+	}
+	return &Spec{Command: res, Init: cfg.Init, StopSignal: cfg.StopSignal, Restart: cfg.Restart, Health: hc}, nil
+}
