@@ -266,3 +266,51 @@ func TestE2EHealthGatedWebDB(t *testing.T) {
 		t.Errorf("second up made engine writes:\n%s", r)
 	}
 }
+
+// A failed engine call (here a start refused because another project holds the
+// host port: the emulator has no fault injection yet) exits 1 with every error
+// on its own line naming the action and resource; independent services still
+// converge, and once the cause is gone the next up converges.
+func TestE2EFailedActionExits1ThenNextUpConverges(t *testing.T) {
+	holder := newStack(t)
+	holder.write("compose.yaml", "name: holder\nservices:\n  web:\n    image: nginx:1.27-alpine\n    ports: [\"18080:80\"]\n")
+	holder.ok("up")
+
+	s := newStack(t)
+	s.state = holder.state
+	s.write("compose.yaml", strings.Replace(simple, "volumes:\n", `  edge:
+    image: nginx:1.27-alpine
+    ports: ["18080:80"]
+  front:
+    image: nginx:1.27-alpine
+    depends_on: [edge]
+volumes:
+`, 1))
+	r := s.run("up")
+	if r.code != exitError {
+		t.Fatalf("up with a conflicting port: want exit 1: %s", r)
+	}
+	var errLines []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			errLines = append(errLines, l)
+		}
+	}
+	if len(errLines) == 0 || !strings.Contains(errLines[0], "demo-edge-1") || !strings.Contains(errLines[0], "start") {
+		t.Fatalf("error lines do not name the start of demo-edge-1:\n%s", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "Apply failed: ") {
+		t.Errorf("no failure summary:\n%s", r.stderr)
+	}
+	ps := s.ps()
+	if ps["demo-web-1"].State != "running" || ps["demo-cache-1"].State != "running" {
+		t.Errorf("independent services did not converge: %v", ps)
+	}
+	if e, ok := ps["demo-front-1"]; ok && e.State == "running" {
+		t.Errorf("front started although its dependency edge failed")
+	}
+
+	holder.ok("down")
+	s.ok("up")
+	running(t, s.ps(), "demo-cache-1", "demo-edge-1", "demo-front-1", "demo-web-1", "demo-worker-1", "demo-worker-2", "demo-worker-3")
+}
