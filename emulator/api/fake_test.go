@@ -555,3 +555,40 @@ func TestResizeAndUpdate(t *testing.T) {
 		t.Errorf("update reached the backend as %+v", f.updates)
 	}
 }
+
+// fakeBuild records build options and answers a one-line stream.
+type fakeBuild struct {
+	*fake
+	got     client.ImageBuildOptions
+	context string
+}
+
+func (f *fakeBuild) ImageBuild(_ context.Context, ctxReader io.Reader, o client.ImageBuildOptions) (client.ImageBuildResult, error) {
+	b, _ := io.ReadAll(ctxReader)
+	f.got, f.context = o, string(b)
+	return client.ImageBuildResult{Body: io.NopCloser(strings.NewReader(`{"stream":"Successfully built 0123456789ab\n"}` + "\n"))}, nil
+}
+
+// TestBuildParams maps docker-py's build query onto the backend's options.
+func TestBuildParams(t *testing.T) {
+	f := &fakeBuild{fake: &fake{}}
+	srv, _ := fakeServer(t, f)
+	r := do(t, srv, "POST", `/v1.41/build?t=app:1&t=app:latest&q=False&nocache=True&rm=&forcerm=False&pull=False&dockerfile=Dockerfile.dev&buildargs=%7B%22A%22%3A%221%22%7D&labels=%7B%22l%22%3A%22v%22%7D&target=final`, "application/tar", "TARBYTES")
+	if r.code != 200 || !strings.Contains(r.body, "Successfully built") {
+		t.Fatalf("build = %d %q", r.code, r.body)
+	}
+	g := f.got
+	if fmt.Sprint(g.Tags) != "[app:1 app:latest]" || g.SuppressOutput || !g.NoCache || !g.Remove || g.ForceRemove || g.PullParent ||
+		g.Dockerfile != "Dockerfile.dev" || g.BuildArgs["A"] == nil || *g.BuildArgs["A"] != "1" || g.Labels["l"] != "v" || g.Target != "final" {
+		t.Errorf("build options = %+v", g)
+	}
+	if f.context != "TARBYTES" {
+		t.Errorf("build context = %q", f.context)
+	}
+	if r := do(t, srv, "POST", "/build?version=2", "application/tar", "x"); r.code != 501 {
+		t.Errorf("BuildKit build = %d, want 501", r.code)
+	}
+	if r := do(t, srv, "POST", "/build?buildargs=notjson", "application/tar", "x"); r.code != 400 {
+		t.Errorf("bad buildargs = %d, want 400", r.code)
+	}
+}

@@ -375,7 +375,7 @@ func (h *handler) build(c *call) error {
 		SuppressOutput: c.qbool("q"),
 		RemoteContext:  c.q("remote"),
 		NoCache:        c.qbool("nocache"),
-		Remove:         c.qboolDefault("rm", true),
+		Remove:         c.q("rm") == "" || c.qbool("rm") || c.qbool("forcerm"), // dockerd: absent or empty means true
 		ForceRemove:    c.qbool("forcerm"),
 		PullParent:     c.qbool("pull"),
 		Dockerfile:     c.q("dockerfile"),

@@ -120,7 +120,8 @@ func boolValue(s string) bool {
 
 func (c *call) qbool(name string) bool { return boolValue(c.r.URL.Query().Get(name)) }
 
-// qboolDefault is boolValue, or def when the parameter is absent.
+// qboolDefault is boolValue, or def when the parameter is absent (an empty value
+// is present: false).
 func (c *call) qboolDefault(name string, def bool) bool {
 	q := c.r.URL.Query()
 	if !q.Has(name) {
