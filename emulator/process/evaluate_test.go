@@ -1,6 +1,7 @@
 package process
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -360,5 +361,35 @@ func TestNewSpec(t *testing.T) {
 		if err != nil && spec != nil {
 			t.Errorf("%s: a Spec with an error", tc.name)
 		}
+	}
+}
+
+// TestJSONRoundTrip: Spec and Actions are plain data the engine can store; a
+// decoded copy evaluates to the same Status.
+func TestJSONRoundTrip(t *testing.T) {
+	pg := command(t, "docker-entrypoint.sh", "postgres")
+	spec := &Spec{Command: pg, StopSignal: "SIGINT", Restart: RestartPolicy{Name: RestartOnFailure, MaxRetries: 3},
+		Health: healthcheck(t, "pg_isready", pg.Server, Healthcheck{Interval: 5 * s})}
+	h := []Action{start(0), {Kind: Kill, At: at(time.Minute), Signal: "SIGUSR2"}, {Kind: Crash, At: at(2 * time.Minute), ExitCode: 9}}
+	b, err := json.Marshal(struct {
+		Spec    *Spec
+		History []Action
+	}{spec, h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Spec    *Spec
+		History []Action
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	want := Evaluate(spec, h, at(time.Hour))
+	got := Evaluate(back.Spec, back.History, at(time.Hour))
+	wj, _ := json.Marshal(want)
+	gj, _ := json.Marshal(got)
+	if string(wj) != string(gj) {
+		t.Errorf("decoded spec evaluates differently:\n%s\n%s", wj, gj)
 	}
 }
