@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"slices"
 	"sort"
@@ -203,6 +204,9 @@ func (e *Engine) NetworkInspect(ctx context.Context, ref string, options client.
 		out.Network = network.Inspect{Network: n.public(), Containers: s.endpoints(n)}
 		return nil
 	})
+	if err == nil {
+		out.Raw, err = json.Marshal(out.Network)
+	}
 	return out, err
 }
 

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,6 +100,9 @@ func (e *Engine) VolumeInspect(ctx context.Context, name string, options client.
 		out.Volume = v.public(s, false)
 		return nil
 	})
+	if err == nil {
+		out.Raw, err = json.Marshal(out.Volume)
+	}
 	return out, err
 }
 
