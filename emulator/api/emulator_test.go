@@ -294,3 +294,61 @@ func TestEmulatorErrorClasses(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitConditionsAcrossConnections opens waits before the calls that satisfy
+// them, each on its own connection, as the docker CLI does.
+func TestWaitConditionsAcrossConnections(t *testing.T) {
+	cli, _, _ := serveEmulator(t)
+	ctx := context.Background()
+	pullImage(t, cli, "busybox:latest")
+	if _, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "wr", Config: &container.Config{Image: "busybox", Cmd: []string{"sleep", "300"}}}); err != nil {
+		t.Fatal(err)
+	}
+	// next-exit opened before start: it must see the exit that follows the start.
+	next := cli.ContainerWait(ctx, "wr", client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	removed := cli.ContainerWait(ctx, "wr", client.ContainerWaitOptions{Condition: container.WaitConditionRemoved})
+	if _, err := cli.ContainerStart(ctx, "wr", client.ContainerStartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.ContainerKill(ctx, "wr", client.ContainerKillOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-next.Result:
+		if r.StatusCode != 137 {
+			t.Errorf("next-exit after SIGKILL = %d, want 137", r.StatusCode)
+		}
+	case err := <-next.Error:
+		t.Fatalf("next-exit: %v", err)
+	}
+	// not-running on an exited container answers at once.
+	nr := cli.ContainerWait(ctx, "wr", client.ContainerWaitOptions{})
+	select {
+	case r := <-nr.Result:
+		if r.StatusCode != 137 {
+			t.Errorf("not-running = %d, want 137", r.StatusCode)
+		}
+	case err := <-nr.Error:
+		t.Fatalf("not-running: %v", err)
+	}
+	if _, err := cli.ContainerRemove(ctx, "wr", client.ContainerRemoveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-removed.Result:
+		if r.Error != nil {
+			t.Errorf("removed: %+v", r.Error)
+		}
+	case err := <-removed.Error:
+		t.Fatalf("removed: %v", err)
+	}
+	missing := cli.ContainerWait(ctx, "wr", client.ContainerWaitOptions{})
+	select {
+	case r := <-missing.Result:
+		t.Errorf("wait on a removed container answered %+v, want 404", r)
+	case err := <-missing.Error:
+		if !cerrdefs.IsNotFound(err) {
+			t.Errorf("wait on a removed container: %v, want not found", err)
+		}
+	}
+}
