@@ -45,7 +45,7 @@ func init() {
 		"false": func(*call) int { return 1 }, "exit": exit, "sleep": sleep, "cat": cat, "env": env,
 		"printenv": printenv, "hostname": hostname, "id": id, "whoami": whoami, "pwd": pwd, "cd": cd,
 		"export": export, "unset": unset, "exec": execBuiltin, "test": test, "[": test, "[[": test,
-		"return": exit, "top": top, "ip": ip, "sqlcmd": sqlcmd,
+		"return": exit, "break": loopControl(loopBreak), "continue": loopControl(loopContinue), "top": top, "ip": ip, "sqlcmd": sqlcmd,
 		"ls": ls, "mkdir": mkdir, "touch": touch, "rm": rm, "cp": cp, "mv": mv, "grep": grep,
 		"head": head, "tail": tail, "wc": wc, "basename": basename, "dirname": dirname,
 		"nohup": wrapper(0), "gosu": wrapper(1), "su-exec": wrapper(1), "tini": tini, "dumb-init": wrapper(0),
@@ -398,4 +398,14 @@ func sleep(c *call) int {
 	}
 	c.in.r.t += total
 	return 0
+}
+
+// loopControl is break and continue (outside a loop they do nothing).
+func loopControl(kind int) builtin {
+	return func(c *call) int {
+		if c.in.loopDepth > 0 {
+			c.in.loopCtl = kind
+		}
+		return 0
+	}
 }

@@ -19,6 +19,7 @@ func TestComposeCommands(t *testing.T) {
 		dur     time.Duration
 	}{
 		{argv: []string{"sleep", "infinity"}, forever: true},
+		{argv: []string{"sh", "-c", "while true; do sleep 1; done"}, forever: true, dur: 1000 * time.Second},
 		{argv: []string{"top"}, forever: true, stdout: "  PID  PPID USER     STAT   VSZ %VSZ CPU %CPU COMMAND\n    1     0 root     R     1624   0%   0   0% top\n"},
 		{argv: []string{"sh", "-c", "sleep 30"}, dur: 30 * time.Second},
 		{argv: []string{"tail", "-f", "/dev/null"}, forever: true},

@@ -3,7 +3,8 @@
 // any process, and describes what the command printed, when, and how it ended.
 //
 // It owns: parsing of `sh -c` scripts (`;` `&&` `||` `|` `!`, if/elif/else/fi,
-// for/do/done, quoting, `$X ${X} ${X:-d} ${X:+a} ${#X}`, `$(...)` and
+// for/while/until loops with break and continue (a loop past 1000 iterations
+// runs forever), quoting, `$X ${X} ${X:-d} ${X:+a} ${#X}`, `$(...)` and
 // backticks, `$((arith))`, NAME=value prefixes, redirections `>` `>>` `<`
 // `2>&1` `>&2` `&>`); the builtin tools (echo, printf, sleep, true, false,
 // exit/return, cat, env, printenv, hostname, id, whoami, pwd, cd, export, set -e,
@@ -16,7 +17,7 @@
 // postgres, redis-server, mysqld, mariadbd, mongod, httpd-foreground, traefik,
 // prometheus, grafana, and generic app runners such as gunicorn, node app.js,
 // /usr/local/bin/app) with their start-up lines, start-up delay, ports and the
-// signals they handle. while/until/case, subshells and background jobs are
+// signals they handle. case, subshells, functions and background jobs are
 // reported as ErrUnsupported.
 //
 // Invariants:

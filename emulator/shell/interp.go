@@ -111,6 +111,8 @@ type interp struct {
 	// substStatus is the status of the last command substitution of the
 	// current command: an assignment-only command returns it.
 	substStatus int
+	loopCtl     int // loopBreak or loopContinue while unwinding to the loop
+	loopDepth   int // loops being run
 	out, err    sink
 	exited      bool // exit was called
 	lastErr     error
@@ -152,7 +154,7 @@ func (in *interp) child(sh string, pre []string, out, err sink) *interp {
 }
 
 // done reports whether the shell stops running commands.
-func (in *interp) done() bool { return in.exited || in.r.forever }
+func (in *interp) done() bool { return in.exited || in.r.forever || in.loopCtl != 0 }
 
 func (in *interp) setVar(k, v string) {
 	if _, ok := in.vars[k]; !ok {
@@ -304,50 +306,6 @@ func (in *interp) runPipeline(pl pipeline) int {
 		return 0
 	}
 	return status
-}
-
-// runCompound runs an if or for command with its stdout going to out.
-func (in *interp) runCompound(c command, out sink) int {
-	saved := in.out
-	in.out = out
-	defer func() { in.out = saved }()
-	switch c := c.(type) {
-	case *ifCmd:
-		for i, cond := range c.conds {
-			in.noErrexit++
-			in.runList(cond)
-			in.noErrexit--
-			if in.done() {
-				return in.status
-			}
-			if in.status == 0 {
-				in.runList(c.bodies[i])
-				return in.status
-			}
-		}
-		if c.hasElse {
-			in.runList(c.els)
-			return in.status
-		}
-		return 0
-	case *forCmd:
-		var items []string
-		if c.hasIn {
-			items = in.expandWords(c.words)
-		} else if len(in.args) > 1 {
-			items = in.args[1:]
-		}
-		in.status = 0
-		for _, it := range items {
-			in.setVar(c.name, it)
-			in.runList(c.body)
-			if in.done() {
-				break
-			}
-		}
-		return in.status
-	}
-	return 0
 }
 
 func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {

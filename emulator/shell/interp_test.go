@@ -87,6 +87,11 @@ func TestScripts(t *testing.T) {
 		{name: "for", script: `for x in a "b c" $GREETING; do echo "[$x]"; done`, stdout: "[a]\n[b c]\n[hello]\n[world]\n"},
 		{name: "for with sleep", script: `for i in 1 2 3; do sleep 1; done; echo $i`, stdout: "3\n", dur: 3 * time.Second},
 		{name: "for multiline", script: "for i in 1 2\ndo\n  echo $i\ndone", stdout: "1\n2\n"},
+		{name: "while", script: `i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done`, stdout: "0\n1\n2\n"},
+		{name: "until", script: `until [ -f /tmp/x ]; do touch /tmp/x; echo made; done`, stdout: "made\n"},
+		{name: "break continue", script: `for i in 1 2 3 4; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done; echo end`, stdout: "1\n3\nend\n"},
+		{name: "break in while", script: `while true; do echo once; break; done`, stdout: "once\n"},
+		{name: "break outside a loop", script: `break; echo still`, stdout: "still\n"},
 		{name: "negation", script: `! false && echo negated; ! true; echo $?`, stdout: "negated\n1\n"},
 		{name: "command substitution", script: `X=$(echo hi); echo "[$X]" [$(printf 'a b')]`, stdout: "[hi] [a b]\n"},
 		{name: "command substitution splits", script: `printf '<%s>' $(printf 'a b'); echo`, stdout: "<a><b>\n"},
@@ -165,7 +170,8 @@ func TestSyntaxErrors(t *testing.T) {
 		{`sleep 1 &`, ErrUnsupported},
 		{`(echo a)`, ErrUnsupported},
 		{`case x in esac`, ErrUnsupported},
-		{`while true; do sleep 1; done`, ErrUnsupported},
+		{`while true; echo; done`, ErrSyntax},
+		{`until true; do echo`, ErrSyntax},
 		{`cat <<EOF`, ErrUnsupported},
 	} {
 		fs := NewMemFS()
@@ -375,4 +381,18 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestEndlessLoop(t *testing.T) {
+	res, err := RunScript(baseCtx(), `i=0; while true; do echo line$i; echo err$i >&2; i=$((i+1)); sleep 1; done`)
+	if err != nil || !res.RunsForever || len(res.Stdout) != maxIterations || len(res.Stderr) != maxIterations {
+		t.Fatalf("forever %v, %d/%d lines, err %v", res.RunsForever, len(res.Stdout), len(res.Stderr), err)
+	}
+	if l := res.Stdout[999]; l.Text != "line999" || l.Offset != 999*time.Second {
+		t.Errorf("last line %+v", l)
+	}
+	res, _ = RunScript(baseCtx(), `while :; do :; done`)
+	if !res.RunsForever || res.Duration != 0 {
+		t.Errorf("busy loop: %+v", res)
+	}
 }

@@ -23,7 +23,7 @@ type opPipe struct {
 
 type pipeline struct {
 	neg  bool      // ! pipeline
-	cmds []command // *simple, *ifCmd or *forCmd
+	cmds []command // *simple, *ifCmd, *forCmd or *whileCmd
 }
 
 type command interface{}
@@ -33,6 +33,12 @@ type ifCmd struct {
 	conds, bodies []list
 	els           list
 	hasElse       bool
+}
+
+// whileCmd is while/until COND; do BODY; done.
+type whileCmd struct {
+	until      bool
+	cond, body list
 }
 
 // forCmd is for NAME [in WORDS]; do BODY; done.
@@ -248,6 +254,17 @@ func (p *parser) command() (command, error) {
 	case "for":
 		p.pos += 3
 		return p.forCmd()
+	case "while", "until":
+		p.pos += len(kw)
+		c := &whileCmd{until: kw == "until"}
+		var err error
+		if c.cond, _, err = p.list("do"); err != nil {
+			return nil, err
+		}
+		if c.body, _, err = p.list("done"); err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
 	return p.simple()
 }
@@ -322,7 +339,7 @@ func (p *parser) forCmd() (command, error) {
 // reserved words that cannot start a simple command: true means the word is
 // misplaced syntax, false a construct the interpreter does not model.
 var keywords = map[string]bool{"then": true, "else": true, "elif": true, "fi": true, "do": true, "done": true,
-	"esac": true, "}": true, "while": false, "until": false, "case": false, "function": false, "{": false, "select": false}
+	"esac": true, "}": true, "case": false, "function": false, "{": false, "select": false}
 
 func (p *parser) simple() (*simple, error) {
 	c := &simple{}
