@@ -44,7 +44,7 @@ func (h *handler) containerCreate(c *call) error {
 		return err
 	}
 	if req.Config == nil {
-		req.Config = &container.Config{}
+		return invalidf("Config cannot be empty in order to create a container")
 	}
 	opts := client.ContainerCreateOptions{
 		Config:           req.Config,

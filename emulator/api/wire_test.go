@@ -114,6 +114,8 @@ func TestBadInputOverTheWire(t *testing.T) {
 		{"wrong type in field", "POST", "/volumes/create", js, `{"Name":5}`, 400, "", false},
 		{"form content type", "POST", "/networks/create", "application/x-www-form-urlencoded", `{"Name":"n"}`, 400, "Content-Type specified (application/x-www-form-urlencoded) must be 'application/json'", false},
 		{"oversized body", "POST", "/containers/create?name=big", js, big, 413, "http: request body too large", false},
+		{"create without a body", "POST", "/containers/create?name=empty", "", "", 400, "Config cannot be empty in order to create a container", false},
+		{"create with null", "POST", "/containers/create?name=empty", js, "null", 400, "Config cannot be empty in order to create a container", false},
 		{"filters not JSON", "GET", "/containers/json?filters=label", "", "", 400, "", false},
 		{"filters bad shape", "GET", "/volumes?filters=%7B%22label%22%3A5%7D", "", "", 400, `invalid filter: value of "label" must be a list or a map of strings to booleans`, false},
 		{"bad limit", "GET", "/containers/json?limit=many", "", "", 400, "", false},
