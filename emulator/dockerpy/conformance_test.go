@@ -94,6 +94,19 @@ func scenario(ctx context.Context, cli *dockerpy.Client) ([]string, error) {
 	// sorts them by canonical name).
 	note("tagged %v", slices.Sorted(slices.Values(img.Tags())))
 
+	// Attached runs: output only where the engine serves logs (an engine without
+	// them gives nil in-process and 501 over HTTP, both read as "no output");
+	// a non-zero exit is a ContainerError.
+	_, out, err := cli.Containers.Run(ctx, "alpine", dockerpy.RunOptions{Name: "conf_ok", Command: []string{"true"}, Remove: true})
+	note("attached ok: %s output=%q", class(err), out)
+	_, _, err = cli.Containers.Run(ctx, "alpine", dockerpy.RunOptions{Name: "conf_fail", Command: []string{"sh", "-c", "exit 3"}, Remove: true})
+	var ce *dockerpy.ContainerError
+	if errors.As(err, &ce) {
+		note("attached failure: exit %d stderr=%q", ce.ExitStatus, ce.Stderr)
+	} else {
+		note("attached failure: %s", class(err))
+	}
+
 	list, err := cli.Containers.List(ctx, dockerpy.ListOptions{Filters: client.Filters{}.Add("label", "app=conf")})
 	if err != nil {
 		return rec, err
@@ -177,6 +190,7 @@ func TestScenarioSameInProcessAndOverHTTP(t *testing.T) {
 		"remove volume in use: APIError(409, conflict=true)",
 		"tagged [conf/redis:v1 redis:7]",
 		"listed 1",
+		"attached failure: exit 3 stderr=\"\"",
 	} {
 		if !slices.Contains(direct, want) {
 			t.Errorf("record lacks %q:\n%s", want, strings.Join(direct, "\n"))

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 
+	cerrdefs "github.com/containerd/errdefs"
+
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
@@ -101,10 +103,16 @@ func (cc *ContainerCollection) Run(ctx context.Context, image string, opts RunOp
 	if !stdout && !stderr {
 		stdout = true
 	}
-	out, _ := c.logs(ctx, stdout, stderr)
+	out, err := c.logs(ctx, stdout, stderr)
+	if err != nil {
+		return c, nil, err
+	}
 	var runErr error
 	if status != 0 {
-		errOut, _ := c.logs(ctx, false, true)
+		errOut, err := c.logs(ctx, false, true)
+		if err != nil {
+			return c, out, err
+		}
 		runErr = &ContainerError{Container: c, ExitStatus: int(status), Command: opts.Command, Image: image, Stderr: errOut}
 	}
 	if opts.Remove {
@@ -206,13 +214,17 @@ func sparseContainer(c *Client, s container.Summary) *Container {
 }
 
 // logs reads the container's demultiplexed output when the engine serves
-// logs; (nil, nil) otherwise.
+// logs; (nil, nil) when it does not (no ContainerLogs method, or an engine
+// API answering 501 Not Implemented).
 func (c *Container) logs(ctx context.Context, stdout, stderr bool) ([]byte, error) {
 	le, ok := c.client.engine.(logsEngine)
 	if !ok {
 		return nil, nil
 	}
 	rc, err := le.ContainerLogs(ctx, c.ID(), client.ContainerLogsOptions{ShowStdout: stdout, ShowStderr: stderr, Tail: "all"})
+	if cerrdefs.IsNotImplemented(err) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}
