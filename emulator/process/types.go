@@ -83,7 +83,8 @@ type Action struct {
 	At   time.Time
 	// Timeout is the stop timeout for Stop and Restart; negative waits forever.
 	Timeout time.Duration
-	// Signal is Kill's signal (name or number, "" = SIGKILL).
+	// Signal is Kill's signal (name or number, "" = SIGKILL); the engine checks
+	// it with ParseSignal first (an invalid one is treated as SIGKILL).
 	Signal string
 	// ExitCode is Crash's exit code.
 	ExitCode int
