@@ -93,3 +93,31 @@ func ExampleClient_Version() {
 	// Images: 1
 	// CPUs positive: true
 }
+
+// Event streaming (seed: "Event streaming"): with Until the stream ends once
+// the engine has replayed the events up to that time.
+func ExampleClient_Events() {
+	eng := exampleEngine()
+	defer eng.Close()
+	client := dockerpy.New(eng)
+	ctx := context.Background()
+
+	if _, _, err := client.Containers.Run(ctx, "nginx", dockerpy.RunOptions{Name: "web", Detach: true}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) // the example engine's clock
+	for event, err := range client.Events(ctx, dockerpy.EventsOptions{Since: "0", Until: fmt.Sprint(now.Unix())}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		name := event.Actor.Attributes["name"]
+		fmt.Println(event.Type, event.Action, name)
+	}
+	// Output:
+	// image pull nginx
+	// container create web
+	// network connect bridge
+	// container start web
+}
