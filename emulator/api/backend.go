@@ -118,3 +118,25 @@ type UpdateBackend interface {
 type BuildCachePruner interface {
 	BuildCachePrune(ctx context.Context, opts client.BuildCachePruneOptions) (client.BuildCachePruneResult, error)
 }
+
+// CommitBackend serves POST /commit.
+type CommitBackend interface {
+	ContainerCommit(ctx context.Context, container string, options client.ContainerCommitOptions) (client.ContainerCommitResult, error)
+}
+
+// DiffBackend serves GET /containers/{id}/changes.
+type DiffBackend interface {
+	ContainerDiff(ctx context.Context, container string, options client.ContainerDiffOptions) (client.ContainerDiffResult, error)
+}
+
+// ExportBackend serves GET /containers/{id}/export (a tar stream).
+type ExportBackend interface {
+	ContainerExport(ctx context.Context, container string, options client.ContainerExportOptions) (client.ContainerExportResult, error)
+}
+
+// ImageArchiveBackend serves GET /images/get, GET /images/{name}/get and POST
+// /images/load (tar archives of images).
+type ImageArchiveBackend interface {
+	ImageSave(ctx context.Context, images []string, opts ...client.ImageSaveOption) (client.ImageSaveResult, error)
+	ImageLoad(ctx context.Context, input io.Reader, opts ...client.ImageLoadOption) (client.ImageLoadResult, error)
+}

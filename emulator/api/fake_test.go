@@ -236,6 +236,12 @@ func TestMissingCapabilities(t *testing.T) {
 		{"POST", "/containers/c/resize?h=1&w=2", "ResizeBackend"},
 		{"POST", "/exec/e/resize?h=1&w=2", "ResizeBackend"},
 		{"POST", "/containers/c/update", "UpdateBackend"},
+		{"POST", "/commit?container=c", "CommitBackend"},
+		{"GET", "/containers/c/changes", "DiffBackend"},
+		{"GET", "/containers/c/export", "ExportBackend"},
+		{"GET", "/images/get?names=busybox", "ImageArchiveBackend"},
+		{"GET", "/images/docker.io/library/busybox/get", "ImageArchiveBackend"},
+		{"POST", "/images/load", "ImageArchiveBackend"},
 	}
 	for _, tt := range tests {
 		r := do(t, srv, tt.method, tt.path, "", "")
@@ -590,5 +596,34 @@ func TestBuildParams(t *testing.T) {
 	}
 	if r := do(t, srv, "POST", "/build?buildargs=notjson", "application/tar", "x"); r.code != 400 {
 		t.Errorf("bad buildargs = %d, want 400", r.code)
+	}
+}
+
+type fakeCommit struct {
+	*fake
+	ctr  string
+	opts client.ContainerCommitOptions
+}
+
+func (f *fakeCommit) ContainerCommit(_ context.Context, ctr string, o client.ContainerCommitOptions) (client.ContainerCommitResult, error) {
+	f.ctr, f.opts = ctr, o
+	return client.ContainerCommitResult{ID: "sha256:abc"}, nil
+}
+
+// TestCommitParams maps docker-py's commit call onto the backend's options.
+func TestCommitParams(t *testing.T) {
+	f := &fakeCommit{fake: &fake{}}
+	srv, _ := fakeServer(t, f)
+	r := do(t, srv, "POST", "/v1.41/commit?container=c1&repo=img&tag=2&comment=msg&author=me&changes=CMD+sh&changes=ENV+A%3D1&pause=False", "application/json", `{"Labels":{"k":"v"}}`)
+	if r.code != 201 || !strings.Contains(r.body, `"Id":"sha256:abc"`) {
+		t.Fatalf("commit = %d %q", r.code, r.body)
+	}
+	o := f.opts
+	if f.ctr != "c1" || o.Reference != "img:2" || o.Comment != "msg" || o.Author != "me" || !o.NoPause ||
+		fmt.Sprint(o.Changes) != "[CMD sh ENV A=1]" || o.Config == nil || o.Config.Labels["k"] != "v" {
+		t.Errorf("commit reached the backend as %q %+v", f.ctr, o)
+	}
+	if r := do(t, srv, "POST", "/commit?container=c1", "", ""); r.code != 201 || f.opts.Config != nil || f.opts.NoPause {
+		t.Errorf("bare commit = %d, options %+v", r.code, f.opts)
 	}
 }

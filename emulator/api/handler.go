@@ -305,6 +305,9 @@ func (h *handler) table() []route {
 		r("HEAD", "/containers/{id}/archive", h.archiveStat),
 		r("GET", "/containers/{id}/archive", h.archiveGet),
 		r("PUT", "/containers/{id}/archive", h.archivePut),
+		r("GET", "/containers/{id}/changes", h.containerDiff),
+		streamed(r("GET", "/containers/{id}/export", h.containerExport)),
+		r("POST", "/commit", h.commit),
 		r("DELETE", "/containers/{id}", h.containerRemove),
 
 		streamed(r("POST", "/exec/{id}/start", h.execStart)),
@@ -314,10 +317,13 @@ func (h *handler) table() []route {
 		r("GET", "/images/json", h.imageList),
 		streamed(r("POST", "/images/create", h.imageCreate)),
 		r("POST", "/images/prune", h.imagePrune),
+		streamed(r("GET", "/images/get", h.imageSave)),
+		streamed(r("POST", "/images/load", h.imageLoad)),
 		streamed(r("POST", "/build", h.build)),
 		r("POST", "/build/prune", h.buildPrune),
 		r("GET", "/images/{name*}/json", h.imageInspect),
 		r("GET", "/images/{name*}/history", h.imageHistory),
+		streamed(r("GET", "/images/{name*}/get", h.imageSave)),
 		r("POST", "/images/{name*}/tag", h.imageTag),
 		r("DELETE", "/images/{name*}", h.imageRemove),
 
