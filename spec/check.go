@@ -247,13 +247,26 @@ func checkMountTargets(add func(string, string, ...any), at string, s types.Serv
 }
 
 // checkPorts reports host ports published twice: by two services, or by one service
-// with several replicas. An unspecified host IP conflicts with every address.
+// with several replicas. An unspecified host IP conflicts with every address. Port ranges
+// are expanded by compose-go into one entry per port, so after maxPortProblems problems
+// between the same two services the rest are summed up in one.
 func checkPorts(p *types.Project, names []string) []Problem {
+	const maxPortProblems = 5
 	type use struct {
 		path, service, ip string
 	}
 	used := map[string][]use{} // "port/proto" -> uses
 	var probs []Problem
+	listed := map[[2]string]int{} // {service, other service} -> problems listed
+	extra := map[[2]string]int{}  // and not listed
+	report := func(pair [2]string, pr Problem) {
+		if listed[pair] < maxPortProblems {
+			listed[pair]++
+			probs = append(probs, pr)
+			return
+		}
+		extra[pair]++
+	}
 	for _, name := range names {
 		s := p.Services[name]
 		for i, port := range s.Ports {
@@ -266,22 +279,45 @@ func checkPorts(p *types.Project, names []string) []Problem {
 				probs = append(probs, Problem{Path: path + ".published", Message: err.Error()})
 				continue
 			}
+			ip := normIP(port.HostIP)
 			if lo == hi && s.GetScale() > 1 {
-				probs = append(probs, Problem{Path: path, Message: fmt.Sprintf("host port %d is published by %d replicas", lo, s.GetScale())})
+				report([2]string{name, name}, Problem{Path: path, Message: fmt.Sprintf("host port %d is published by %d replicas", lo, s.GetScale())})
 			}
-			for n := lo; n <= hi && n-lo < 65536; n++ {
+			for n := lo; n <= hi; n++ {
 				key := strconv.Itoa(n) + "/" + protocol(port.Protocol)
 				for _, u := range used[key] {
-					if u.ip == "" || port.HostIP == "" || u.ip == port.HostIP {
-						probs = append(probs, Problem{Path: path, Message: fmt.Sprintf("host port %s is already published by %s", key, u.path)})
+					if u.ip == "" || ip == "" || u.ip == ip {
+						report([2]string{name, u.service}, Problem{Path: path, Message: fmt.Sprintf("host port %s is already published by %s", key, u.path)})
 						break
 					}
 				}
-				used[key] = append(used[key], use{path: path, service: name, ip: normIP(port.HostIP)})
+				used[key] = append(used[key], use{path: path, service: name, ip: ip})
 			}
 		}
 	}
+	for _, pair := range sortedPairs(extra) {
+		what := fmt.Sprintf("service %q", pair[1])
+		if pair[0] == pair[1] {
+			what = "its own replicas"
+		}
+		probs = append(probs, Problem{Path: "services." + pair[0] + ".ports",
+			Message: fmt.Sprintf("%d more host ports conflict with %s", extra[pair], what)})
+	}
 	return probs
+}
+
+func sortedPairs(m map[[2]string]int) [][2]string {
+	out := make([][2]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i][0] != out[j][0] {
+			return out[i][0] < out[j][0]
+		}
+		return out[i][1] < out[j][1]
+	})
+	return out
 }
 
 func normIP(ip string) string {

@@ -236,3 +236,30 @@ func TestLoaderErrorsLocated(t *testing.T) {
 		})
 	}
 }
+
+// TestPortRangeConflictsSummed: a range conflict is listed a few times, then summed up.
+func TestPortRangeConflictsSummed(t *testing.T) {
+	ve, _ := loadErr(t, map[string]string{"compose.yaml": `
+name: p
+services:
+  a: {image: x, ports: ["8000-8019:8000-8019"]}
+  b: {image: x, ports: ["127.0.0.1:8000-8019:8000-8019"]}
+  c: {image: x, ports: ["10.0.0.1:9000:9000"]}
+  d: {image: x, ports: ["10.0.0.2:9000:9000"]}
+`}, "compose.yaml")
+	var listed int
+	var summary string
+	for _, p := range ve.Problems {
+		switch {
+		case strings.HasPrefix(p.Path, "services.b.ports["):
+			listed++
+		case p.Path == "services.b.ports":
+			summary = p.Message
+		default:
+			t.Errorf("unexpected problem (different host IPs do not conflict): %s", p)
+		}
+	}
+	if listed != 5 || summary != `15 more host ports conflict with service "a"` {
+		t.Errorf("listed %d, summary %q:\n%v", listed, summary, ve)
+	}
+}
