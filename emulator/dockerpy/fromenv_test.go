@@ -2,11 +2,14 @@ package dockerpy
 
 import (
 	"context"
+	"net"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/moby/moby/client"
 	"github.com/reconciler/reconciler/emulator"
+	"github.com/reconciler/reconciler/emulator/api"
 )
 
 var _ Engine = (*emulator.Engine)(nil)
@@ -76,6 +79,36 @@ func TestFromEnvDockerHost(t *testing.T) {
 	if ok, err := c.Ping(context.Background()); ok || err == nil {
 		t.Errorf("Ping = %v, %v", ok, err)
 	}
+	// An engine served at DOCKER_HOST (`reconciler engine serve`) answers.
+	dir, err := os.MkdirTemp("", "dpenv") // short path: unix socket names are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sock := filepath.Join(dir, "e.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- api.Serve(ctx, l, testEngine(t), api.Options{}) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	t.Setenv("DOCKER_HOST", "unix://"+sock)
+	served2, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer served2.Close()
+	if ok, err := served2.Ping(ctx); !ok || err != nil {
+		t.Errorf("Ping over DOCKER_HOST = %v, %v", ok, err)
+	}
+
 	t.Setenv("DOCKER_HOST", "not a url")
 	if _, err := FromEnv(); err == nil {
 		t.Errorf("FromEnv with a bad DOCKER_HOST succeeded")
