@@ -17,6 +17,13 @@
 // success, unhealthy after `retries` consecutive counted failures, the last 5
 // results, unhealthy once the process stops).
 //
+// Events: every dockerd container event that follows from an action or from
+// time (start, kill with the stop signal and later 9, die with exitCode, stop,
+// restart, pause, unpause, health_status) is a Transition, stamped with its
+// time; the engine emits those (Status.Since) rather than emitting its own for
+// recorded actions. Status.Next says when the state will next change by itself,
+// so a ContainerWait or an event stream can sleep on the engine clock until then.
+//
 // Invariants: Evaluate is pure and deterministic; it never reads a clock.
 // Transitions are prefix-stable as long as the history only grows by actions at
 // or after the previous now (internal events at time t are processed before

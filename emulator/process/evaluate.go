@@ -51,7 +51,30 @@ func Evaluate(spec *Spec, history []Action, now time.Time) Status {
 	if s.h != nil && s.h.status != "" {
 		s.st.Health = s.h.export()
 	}
+	s.st.Next = s.next()
 	return s.st
+}
+
+// next is the time of the next internal event after the evaluation time, zero
+// when nothing will happen without an action.
+func (s *sim) next() time.Time {
+	var n time.Time
+	consider := func(t time.Time) {
+		if !t.IsZero() && (n.IsZero() || t.Before(n)) {
+			n = t
+		}
+	}
+	switch s.st.State {
+	case StateRunning:
+		consider(s.end)
+		consider(s.killAt)
+		if s.h != nil {
+			consider(s.h.next)
+		}
+	case StateRestarting:
+		consider(s.restartAt)
+	}
+	return n
 }
 
 func (s *sim) emit(t Transition) { s.st.Transitions = append(s.st.Transitions, t) }

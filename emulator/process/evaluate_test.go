@@ -393,3 +393,48 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("decoded spec evaluates differently:\n%s\n%s", wj, gj)
 	}
 }
+
+func TestNext(t *testing.T) {
+	sleep5 := &Spec{Command: script(t, "sleep 5")}
+	forever := &Spec{Command: command(t, "sleep", "infinity")}
+	probed := &Spec{Command: command(t, "sleep", "infinity"), Health: healthcheck(t, "true", nil, Healthcheck{Interval: 7 * s})}
+	fail := &Spec{Command: script(t, "exit 1"), Restart: RestartPolicy{Name: RestartAlways}}
+	for _, tc := range []struct {
+		name    string
+		spec    *Spec
+		history []Action
+		now     time.Duration
+		next    time.Duration // -1: zero
+	}{
+		{"created", sleep5, nil, 0, -1},
+		{"exit pending", sleep5, []Action{start(0)}, s, 5 * s},
+		{"exited", sleep5, []Action{start(0)}, 6 * s, -1},
+		{"forever", forever, []Action{start(0)}, time.Hour, -1},
+		{"stop timeout pending", forever, []Action{start(0), stop(s, 10*s)}, 2 * s, 11 * s},
+		{"next probe", probed, []Action{start(0)}, 8 * s, 14 * s},
+		{"restart pending", fail, []Action{start(0)}, 50 * ms, 100 * ms},
+		{"paused", sleep5, []Action{start(0), {Kind: Pause, At: at(s)}}, 2 * s, -1},
+	} {
+		st := Evaluate(tc.spec, tc.history, at(tc.now))
+		want := time.Time{}
+		if tc.next >= 0 {
+			want = at(tc.next)
+		}
+		if !st.Next.Equal(want) {
+			t.Errorf("%s: Next %v, want %v", tc.name, st.Next, want)
+		}
+		if !st.Next.IsZero() {
+			// Nothing changes before Next; something does at Next.
+			before := Evaluate(tc.spec, tc.history, st.Next.Add(-1))
+			after := Evaluate(tc.spec, tc.history, st.Next)
+			if !reflect.DeepEqual(withoutNext(before), withoutNext(st)) || reflect.DeepEqual(withoutNext(after), withoutNext(st)) {
+				t.Errorf("%s: Next is not when the state changes", tc.name)
+			}
+		}
+	}
+}
+
+func withoutNext(st Status) Status {
+	st.Next = time.Time{}
+	return st
+}

@@ -180,6 +180,10 @@ type Status struct {
 	ReadyAt time.Time
 	Health  *Health // nil without a health check
 	Runs    []Run
+	// Next is when the state will next change by itself (an exit, a stop
+	// timeout, a restart, a health probe), zero if never without an action: the
+	// engine can wait on its clock until then (ContainerWait, event streams).
+	Next time.Time
 	// Transitions are all state changes up to now, in order. They are
 	// prefix-stable: when the history only grows by actions at or after the
 	// previous evaluation time, the previous Transitions are a prefix of the new
