@@ -420,3 +420,28 @@ func TestWaits(t *testing.T) {
 		})
 	}
 }
+
+func TestExecuteWaitsDoNotHoldASlot(t *testing.T) {
+	f := newFake()
+	f.entered = make(chan string, 10)
+	f.inspect = map[string][]container.State{"db-1": {running(container.Starting), running(container.Healthy)}}
+	fc := clockwork.NewFakeClock()
+	plan := planOf(
+		planner.Action{Type: planner.WaitHealthy, Kind: planner.KindService, Resource: "db", Wait: &planner.Wait{Service: "db", Containers: []string{"db-1"}, Required: true}},
+		createCtr("other", false),
+	)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Execute(t.Context(), f, plan, ExecOptions{Parallel: 1, Clock: fc})
+		done <- err
+	}()
+	// The create runs while the wait is still polling (the clock has not moved).
+	if got := <-f.entered; got != "ContainerCreate other" {
+		t.Fatalf("call %q", got)
+	}
+	must(t, fc.BlockUntilContext(t.Context(), 1))
+	fc.Advance(DefaultPollInterval)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
