@@ -438,3 +438,34 @@ func withoutNext(st Status) Status {
 	st.Next = time.Time{}
 	return st
 }
+
+func TestListening(t *testing.T) {
+	pg := &Spec{Command: command(t, "docker-entrypoint.sh", "postgres")}
+	nc := &Spec{Command: command(t, "nc", "-l", "-p", "8080")}
+	sleep := &Spec{Command: command(t, "sleep", "infinity")}
+	ready := pg.Command.Server.ReadyAfter
+	for _, tc := range []struct {
+		name    string
+		spec    *Spec
+		history []Action
+		now     time.Duration
+		port    int
+		want    bool
+	}{
+		{"before ready", pg, []Action{start(0)}, ready - 1, 5432, false},
+		{"ready", pg, []Action{start(0)}, ready, 5432, true},
+		{"default port", pg, []Action{start(0)}, ready, 0, true},
+		{"other port", pg, []Action{start(0)}, ready, 80, false},
+		{"paused", pg, []Action{start(0), {Kind: Pause, At: at(time.Minute)}}, 2 * time.Minute, 5432, false},
+		{"stopped", pg, []Action{start(0), stop(time.Minute, 10*s)}, 2 * time.Minute, 5432, false},
+		{"never started", pg, nil, time.Hour, 5432, false},
+		{"nc -l", nc, []Action{start(0)}, 0, 8080, true},
+		{"nc -l other port", nc, []Action{start(0)}, 0, 8081, false},
+		{"no server", sleep, []Action{start(0)}, time.Hour, 80, false},
+	} {
+		st := Evaluate(tc.spec, tc.history, at(tc.now))
+		if got := st.Listening(tc.spec, tc.port, at(tc.now)); got != tc.want {
+			t.Errorf("%s: Listening = %v", tc.name, got)
+		}
+	}
+}

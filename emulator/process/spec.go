@@ -135,3 +135,12 @@ func NewSpec(cfg Config) (*Spec, error) {
 	}
 	return &Spec{Command: res, Init: cfg.Init, StopSignal: cfg.StopSignal, Restart: cfg.Restart, Health: hc}, nil
 }
+
+// Listening reports whether the container, whose state at t is st, accepts
+// connections on port at t: its server is running, ready, and listens there
+// (port 0: its default). The engine's shell.Resolver.Dial and an exec's
+// shell.Context.Ready use it.
+func (st *Status) Listening(spec *Spec, port int, t time.Time) bool {
+	srv := spec.Command.Server
+	return st.State == StateRunning && srv != nil && !st.ReadyAt.IsZero() && !t.Before(st.ReadyAt) && srv.Listens(port)
+}

@@ -296,7 +296,7 @@ func TestForever(t *testing.T) {
 		{name: "sleep then infinity", argv: []string{"sh", "-c", "sleep 2; sleep infinity"}, dur: 2 * time.Second},
 		{name: "tail -f", argv: []string{"tail", "-f", "/dev/null"}},
 		{name: "ping without count", argv: []string{"ping", "db"}},
-		{name: "nc -l", argv: []string{"nc", "-l", "-p", "8080"}},
+		{name: "nc -l", argv: []string{"nc", "-l", "-p", "8080"}, server: "nc"},
 		{name: "shell with stdin open", argv: []string{"sh"}, stdin: true},
 		{name: "python REPL with stdin open", argv: []string{"python3"}, stdin: true},
 		{name: "python app", argv: []string{"python", "app.py"}, dur: 500 * time.Millisecond, server: "python"},

@@ -151,11 +151,15 @@ func ping(c *call) int {
 func nc(c *call) int {
 	var ops []string
 	zero, verbose, listen := false, false, false
+	listenPort := ""
 	args := c.args[1:]
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "-w" || a == "-W" || a == "-p" || a == "-q" || a == "-i":
+		case a == "-p" && i+1 < len(args):
+			listenPort = args[i+1]
+			i++
+		case a == "-w" || a == "-W" || a == "-q" || a == "-i":
 			i++
 		case strings.HasPrefix(a, "-") && len(a) > 1:
 			zero = zero || strings.Contains(a, "z")
@@ -165,7 +169,15 @@ func nc(c *call) int {
 			ops = append(ops, a)
 		}
 	}
+	if listen && listenPort == "" && len(ops) > 0 {
+		listenPort = ops[len(ops)-1]
+	}
 	if listen {
+		srv := &Server{Name: "nc", ReadyAfter: c.in.r.t, GracefulSignals: []string{"SIGTERM", "SIGINT"}}
+		if p, err := strconv.Atoi(listenPort); err == nil {
+			srv.Ports = []int{p}
+		}
+		c.in.r.server = srv
 		c.in.r.forever = true
 		return 0
 	}
