@@ -4,10 +4,11 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 
-	cerrdefs "github.com/containerd/errdefs"
 	"github.com/reconciler/reconciler/emulator/registry"
 )
 
@@ -65,4 +66,61 @@ func (r *catalogResolver) ResolveImage(_ context.Context, ref string) (BaseImage
 	}}, nil
 }
 
-var _ = cerrdefs.ErrNotFound
+// messages decodes a build stream, checking every line ends with "\r\n".
+func messages(t testing.TB, stream []byte) []message {
+	t.Helper()
+	var out []message
+	for _, line := range bytes.SplitAfter(stream, []byte("\r\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		if !bytes.HasSuffix(line, []byte("\r\n")) {
+			t.Fatalf("stream line %q does not end with CRLF", line)
+		}
+		var m struct {
+			message
+			Aux map[string]string `json:"aux"`
+		}
+		if err := json.Unmarshal(line, &m); err != nil {
+			t.Fatalf("stream line %q: %v", line, err)
+		}
+		msg := m.message
+		if m.Aux != nil {
+			msg.Aux = m.Aux
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// texts joins the stream messages' text.
+func texts(ms []message) string {
+	var b strings.Builder
+	for _, m := range ms {
+		b.WriteString(m.Stream)
+	}
+	return b.String()
+}
+
+func build(t testing.TB, files map[string]string, opts Options) (*Result, error) {
+	t.Helper()
+	return Build(context.Background(), tarOf(t, files), opts, newResolver())
+}
+
+func mustBuild(t testing.TB, files map[string]string, opts Options) *Result {
+	t.Helper()
+	res, err := build(t, files, opts)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, res.Stream)
+	}
+	return res
+}
+
+func fileData(res *Result, p string) (string, bool) {
+	for _, f := range res.Files {
+		if f.Path == p {
+			return string(f.Data), !f.Dir
+		}
+	}
+	return "", false
+}
