@@ -86,13 +86,16 @@ func newHandler(b Backend, opts Options, drain context.Context) *handler {
 var versionPrefix = regexp.MustCompile(`^/v([0-9.]+)(/.*)$`)
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var c *call
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
 				panic(p)
 			}
 			h.logf("api: panic serving %s %s: %v", r.Method, r.URL.Path, p)
-			writeError(w, fmt.Errorf("internal error: %v", p))
+			if c == nil || !c.wrote {
+				writeError(w, fmt.Errorf("internal error: %v", p))
+			}
 		}
 	}()
 	h.commonHeaders(w)
@@ -128,7 +131,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.opts.RequestContext != nil {
 		ctx = h.opts.RequestContext(ctx)
 	}
-	c := &call{w: w, r: r, ctx: ctx, vars: vars, version: version, h: h}
+	c = &call{w: w, r: r, ctx: ctx, vars: vars, version: version, h: h}
 	if err := rt.fn(c); err != nil {
 		if c.wrote {
 			// Headers are gone: the error can only end the stream.
