@@ -384,3 +384,15 @@ func TestTriggersMatchMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestActingActions(t *testing.T) {
+	p := planOf(
+		planner.Action{Type: planner.PullImage, Resource: "a", Refresh: true},
+		planner.Action{Type: planner.PullImage, Resource: "b"},
+		planner.Action{Type: planner.WaitRunning, Resource: "web"},
+		createCtr("c", false),
+	)
+	if got := actingActions(p); got != 2 {
+		t.Errorf("actingActions = %d, want 2 (new pull + create)", got)
+	}
+}

@@ -104,12 +104,15 @@ func (l *Loop) finish(r PassResult, rec metrics.Pass) PassResult {
 	return r
 }
 
-// actingActions counts the actions that change something (not waits).
+// actingActions counts the actions that change something: not waits, and not
+// the refresh pulls/builds that pull_policy always/build plans on every pass
+// (a new image shows up as a recreate in the next plan).
 func actingActions(p *planner.Plan) int {
 	n := 0
 	for _, a := range p.Actions {
-		switch a.Type {
-		case planner.WaitHealthy, planner.WaitCompleted, planner.WaitRunning:
+		switch {
+		case isWait(a.Type):
+		case (a.Type == planner.PullImage || a.Type == planner.BuildImage) && a.Refresh:
 		default:
 			n++
 		}
