@@ -306,4 +306,3 @@ func tarString(t *testing.T, files map[string]string) string {
 	}
 	return string(b)
 }
-

@@ -50,7 +50,14 @@ type catalogResolver struct {
 	calls []string
 }
 
-func newResolver() *catalogResolver { return &catalogResolver{c: registry.Default()} }
+// newResolver resolves in the built-in catalog, where nosuchuser/* is denied.
+func newResolver() *catalogResolver {
+	c := registry.Default()
+	if err := c.Deny("nosuchuser/private-thing"); err != nil {
+		panic(err)
+	}
+	return &catalogResolver{c: c}
+}
 
 func (r *catalogResolver) ResolveImage(_ context.Context, ref string) (BaseImage, error) {
 	r.calls = append(r.calls, ref)
