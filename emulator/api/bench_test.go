@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
@@ -56,8 +59,11 @@ func BenchmarkContainerList1000(b *testing.B) {
 	for _, bb := range []struct {
 		name string
 		list func(context.Context, client.ContainerListOptions) (client.ContainerListResult, error)
-	}{{"engine", eng.ContainerList}, {"http", cli.ContainerList}} {
+	}{{"engine", eng.ContainerList}, {"http", cli.ContainerList}, {"docker-cli", dockerPS(b, sock)}} {
 		b.Run(bb.name, func(b *testing.B) {
+			if bb.list == nil {
+				b.Skip("docker CLI not found on PATH")
+			}
 			for b.Loop() {
 				res, err := bb.list(ctx, client.ContainerListOptions{All: true})
 				if err != nil {
@@ -68,5 +74,25 @@ func BenchmarkContainerList1000(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// dockerPS lists with the real docker CLI (`docker ps -a`, its default table),
+// process start included, as a person would; nil when docker is missing.
+func dockerPS(b *testing.B, sock string) func(context.Context, client.ContainerListOptions) (client.ContainerListResult, error) {
+	bin, err := exec.LookPath("docker")
+	if err != nil {
+		return nil
+	}
+	env := append(os.Environ(), "DOCKER_HOST=unix://"+sock, "DOCKER_CONFIG="+b.TempDir())
+	return func(context.Context, client.ContainerListOptions) (client.ContainerListResult, error) {
+		cmd := exec.Command(bin, "ps", "-a")
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			return client.ContainerListResult{}, err
+		}
+		lines := strings.Count(string(out), "\n") - 1 // minus the header
+		return client.ContainerListResult{Items: make([]container.Summary, lines)}, nil
 	}
 }
