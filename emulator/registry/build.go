@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,13 @@ func (r *repo) build(v variant, key string, ref Reference, manifest string, p Pl
 	if p != r.platforms[0] {
 		key += "\x00" + p.String()
 	}
+	var base *Image
+	ownSize := v.size
+	if v.base != nil {
+		bi := v.base.repo.build(*v.base.v, v.base.v.tags[0], v.base.ref, "", p)
+		base = &bi
+		ownSize -= bi.Size
+	}
 	var weights []int64
 	var total int64
 	for _, h := range r.history {
@@ -50,34 +58,40 @@ func (r *repo) build(v variant, key string, ref Reference, manifest string, p Pl
 		weights = append(weights, w)
 		total += w
 	}
-	layers := make([]Layer, len(weights))
+	own := make([]Layer, len(weights))
 	var used int64
 	for i, w := range weights {
-		size := v.size * w / total
+		size := ownSize * w / total
 		if i == len(weights)-1 {
-			size = v.size - used
+			size = ownSize - used
 		}
 		used += size
-		layers[i] = Layer{
+		own[i] = Layer{
 			Digest:         digestOf("blob", name, key, strconv.Itoa(i)),
 			DiffID:         digestOf("diff", name, key, strconv.Itoa(i)),
 			Size:           size,
 			CompressedSize: compressed(size),
 		}
 	}
-	history := make([]HistoryEntry, len(r.history))
+	var layers []Layer
+	var history []HistoryEntry
+	if base != nil {
+		layers = append(layers, base.Layers...)
+		history = append(history, base.History...)
+	}
+	layers = append(layers, own...)
 	li := 0
 	for i, h := range r.history {
 		created := v.created
-		if i == 0 {
+		if i == 0 && base == nil {
 			created = v.created.Add(-72 * time.Hour)
 		}
 		e := HistoryEntry{Created: created, CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer}
 		if !h.EmptyLayer {
-			e.Size = layers[li].Size
+			e.Size = own[li].Size
 			li++
 		}
-		history[i] = e
+		history = append(history, e)
 	}
 	img := Image{
 		Config:       cloneConfig(v.config),
@@ -158,6 +172,10 @@ func (r *repo) derived(ref Reference, p Platform) Image {
 		created: base.created.Add(-time.Duration(n%365) * 24 * time.Hour),
 		size:    base.size - base.size/10 + int64((n>>16)%uint64(base.size/5+1)),
 		config:  base.config,
+		base:    base.base,
+	}
+	if v.base != nil && v.size <= v.base.v.size {
+		v.size = v.base.v.size + base.size/10 + 1
 	}
 	return r.build(v, key, ref, ref.Digest(), p)
 }
@@ -165,11 +183,14 @@ func (r *repo) derived(ref Reference, p Platform) Image {
 // syntheticEpoch anchors the creation dates of synthetic images.
 var syntheticEpoch = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
+// syntheticBase is the catalog image synthetic images are built FROM.
+const syntheticBase = "alpine:3.21"
+
 // syntheticImage makes the image of a reference the catalog does not know: a
-// small application image on an Alpine base whose default command is
-// /usr/local/bin/app in /app. Every derived value (ids, size, date) depends
-// only on the canonical reference.
-func syntheticImage(ref Reference, p Platform) Image {
+// small application image FROM alpine:3.21 (when the catalog has it) whose
+// default command is /usr/local/bin/app in /app. Every derived value (ids,
+// size, date) depends only on the canonical reference and the catalog.
+func (c *Catalog) syntheticImage(ref Reference, p Platform) Image {
 	n := numberOf("synthetic", ref.String())
 	cfg := dockerspec.DockerOCIImageConfig{ImageConfig: ocispec.ImageConfig{
 		Env:        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
@@ -180,8 +201,6 @@ func syntheticImage(ref Reference, p Platform) Image {
 		ref:       ref,
 		platforms: []Platform{{OS: "linux", Architecture: "amd64"}},
 		history: []historyFile{
-			{CreatedBy: "ADD alpine-minirootfs-3.21.3-x86_64.tar.gz / # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 2},
-			{CreatedBy: "CMD [\"/bin/sh\"]", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
 			{CreatedBy: "WORKDIR /app", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
 			{CreatedBy: "RUN /bin/sh -c apk add --no-cache ca-certificates tzdata # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 1},
 			{CreatedBy: "COPY app /usr/local/bin/app # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 5},
@@ -192,6 +211,23 @@ func syntheticImage(ref Reference, p Platform) Image {
 		created: syntheticEpoch.Add(-time.Duration(n%(365*24*3600)) * time.Second),
 		size:    8_000_000 + int64((n>>20)%120_000_000),
 		config:  cfg,
+	}
+	if bref, err := ParseReference(syntheticBase); err == nil {
+		if br := c.repos[bref.Name()]; br != nil {
+			for k := range br.variants {
+				if slices.Contains(br.variants[k].tags, bref.Tag()) {
+					v.base = &baseImage{ref: bref, repo: br, v: &br.variants[k]}
+					v.size += br.variants[k].size
+				}
+			}
+		}
+	}
+	if v.base == nil {
+		// No base in the catalog: the image carries its own root filesystem.
+		r.history = append([]historyFile{
+			{CreatedBy: "ADD alpine-minirootfs-3.21.3-x86_64.tar.gz / # buildkit", Comment: "buildkit.dockerfile.v0", Weight: 2},
+			{CreatedBy: "CMD [\"/bin/sh\"]", Comment: "buildkit.dockerfile.v0", EmptyLayer: true},
+		}, r.history...)
 	}
 	if p == (Platform{}) {
 		p = r.platforms[0]

@@ -63,6 +63,9 @@ func Default() *Catalog {
 // catalog/*.json files. Errors name the repository and field at fault.
 func Load(data []byte) (*Catalog, error) {
 	repos, unknown, err := parseCatalog(data)
+	if err == nil {
+		err = resolveBases(repos)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +177,7 @@ func (c *Catalog) ResolvePlatform(ref Reference, p Platform) (Image, error) {
 	}
 	r := c.repos[ref.Name()]
 	if r == nil {
-		return syntheticImage(ref, p), nil
+		return c.syntheticImage(ref, p), nil
 	}
 	if p == (Platform{}) {
 		p = r.platforms[0]

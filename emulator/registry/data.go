@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,11 +32,15 @@ type repoFile struct {
 	Name string `json:"name"`
 	// Platforms the repository publishes, "os/arch[/variant]"; the first is
 	// the default. Empty means linux/amd64 and linux/arm64/v8.
-	Platforms []string      `json:"platforms"`
-	Author    string        `json:"author"`
-	Config    configFile    `json:"config"`
-	History   []historyFile `json:"history"`
-	Variants  []variantFile `json:"variants"`
+	Platforms []string `json:"platforms"`
+	Author    string   `json:"author"`
+	// Base is the catalog image ("debian:bookworm-slim") the repository is
+	// built FROM: its layers and history come first and are shared. Empty
+	// means the history starts with the repository's own root filesystem.
+	Base     string        `json:"base"`
+	Config   configFile    `json:"config"`
+	History  []historyFile `json:"history"`
+	Variants []variantFile `json:"variants"`
 }
 
 type configFile struct {
@@ -70,7 +76,9 @@ type historyFile struct {
 }
 
 type variantFile struct {
-	Tags    []string          `json:"tags"`
+	Tags []string `json:"tags"`
+	// Base overrides the repository's base for this variant ("alpine:3.21").
+	Base    string            `json:"base"`
 	Created string            `json:"created"`
 	Size    int64             `json:"size"`
 	Env     []string          `json:"env"`
@@ -89,10 +97,19 @@ type repo struct {
 }
 
 type variant struct {
-	tags    []string
-	created time.Time
-	size    int64
-	config  dockerspec.DockerOCIImageConfig
+	tags     []string
+	created  time.Time
+	size     int64
+	config   dockerspec.DockerOCIImageConfig
+	baseName string // as written in the data; resolved into base
+	base     *baseImage
+}
+
+// baseImage is the catalog variant a variant is built FROM.
+type baseImage struct {
+	ref  Reference
+	repo *repo
+	v    *variant // points into repo.variants, which never changes after parsing
 }
 
 // parseCatalogFS parses every *.json file of fsys's root in name order and
@@ -122,7 +139,65 @@ func parseCatalogFS(fsys fs.FS) (map[string]*repo, []Reference, error) {
 		}
 		unknown = append(unknown, us...)
 	}
+	if err := resolveBases(repos); err != nil {
+		return nil, nil, err
+	}
 	return repos, unknown, nil
+}
+
+// maxBaseDepth bounds FROM chains (alpine <- bash <- ...), which also rules
+// out cycles.
+const maxBaseDepth = 4
+
+// resolveBases links every variant to the catalog variant it is built FROM.
+// A base must be a listed tag of a catalog repository, smaller than the
+// variant, and chains must end within maxBaseDepth.
+func resolveBases(repos map[string]*repo) error {
+	for _, name := range slices.Sorted(maps.Keys(repos)) {
+		r := repos[name]
+		for j := range r.variants {
+			v := &r.variants[j]
+			if v.baseName == "" {
+				continue
+			}
+			ref, err := ParseReference(v.baseName)
+			if err != nil {
+				return fmt.Errorf("registry catalog: %s: variants[%d]: base: %w", r.ref.FamiliarName(), j, err)
+			}
+			br := repos[ref.Name()]
+			var bv *variant
+			if br != nil {
+				for k := range br.variants {
+					if slices.Contains(br.variants[k].tags, ref.Tag()) {
+						bv = &br.variants[k]
+					}
+				}
+			}
+			if bv == nil {
+				return fmt.Errorf("registry catalog: %s: variants[%d]: base %s is not a catalog tag", r.ref.FamiliarName(), j, v.baseName)
+			}
+			v.base = &baseImage{ref: ref, repo: br, v: bv}
+		}
+	}
+	// Second pass, on the complete chains: depth and sizes.
+	for _, name := range slices.Sorted(maps.Keys(repos)) {
+		r := repos[name]
+		for j := range r.variants {
+			v := &r.variants[j]
+			depth := 0
+			for b := v.base; b != nil; {
+				depth++
+				if depth > maxBaseDepth {
+					return fmt.Errorf("registry catalog: %s: variants[%d]: base chain longer than %d (cycle?)", r.ref.FamiliarName(), j, maxBaseDepth)
+				}
+				b = b.v.base
+			}
+			if v.base != nil && v.base.v.size >= v.size {
+				return fmt.Errorf("registry catalog: %s: variants[%d]: size %d is not larger than its base %s (%d)", r.ref.FamiliarName(), j, v.size, v.base.ref.Familiar(), v.base.v.size)
+			}
+		}
+	}
+	return nil
 }
 
 // parseCatalog validates and converts one data file. Every problem names the
@@ -230,7 +305,11 @@ func parseRepo(rf repoFile) (*repo, error) {
 			}
 			vc.Labels[k] = v
 		}
-		r.variants = append(r.variants, variant{tags: vf.Tags, created: created.UTC(), size: vf.Size, config: vc})
+		base := vf.Base
+		if base == "" {
+			base = rf.Base
+		}
+		r.variants = append(r.variants, variant{tags: vf.Tags, created: created.UTC(), size: vf.Size, config: vc, baseName: base})
 	}
 	return r, nil
 }
