@@ -30,6 +30,12 @@
 // repository fail with dockerd's "pull access denied" text; catalog.DenyTag
 // ("nginx:9.99") makes one reference fail with "manifest unknown".
 //
+// Layers: catalog images are built FROM catalog bases (nginx FROM
+// debian:bookworm-slim, nginx:alpine FROM alpine:3.21, synthetic images FROM
+// alpine:3.21), so they share the base's layers and history. An engine that
+// already holds some layers can report them as "Already exists" with
+// PullProgressFrom(img, ref, hasDiffID).
+//
 // Determinism: Resolve depends only on the reference and the catalog data, so
 // every process computes the same ids and digests for the same reference.
 package registry
