@@ -58,6 +58,7 @@ type builder struct {
 	flat   []*stageResult
 	step   int
 	total  int
+	steps  []string // ids committed so far
 }
 
 // stageResult is a finished stage: its image and files.
@@ -159,7 +160,7 @@ func (b *builder) run(ctx context.Context, r io.Reader) (*Result, error) {
 	img.RepoDigests = nil
 	img.ManifestDigest = ""
 	img.Synthetic = false
-	return &Result{Image: img, Files: last.fs.files()}, nil
+	return &Result{Image: img, Files: last.fs.files(), Steps: b.steps}, nil
 }
 
 func normalizeTags(in []string) ([]string, error) {

@@ -148,6 +148,21 @@ func TestInstructions(t *testing.T) {
 				t.Errorf("/v = %q", d)
 			}
 		}},
+		{"meta arg in FROM overridden by a build arg", "ARG TAG=3.19\nFROM alpine:$TAG\n", nil, Options{BuildArgs: map[string]*string{"TAG": ptr("3.18")}}, func(t *testing.T, res *Result) {
+			if d, _ := fileData(res, "/etc/os-release"); d != "NAME=alpine:3.18\n" {
+				t.Errorf("base image %q, want alpine:3.18", d)
+			}
+		}},
+		{"stage ARG inherits the meta default", "ARG V=meta\nFROM alpine\nARG V\nRUN echo $V > /v\n", nil, Options{}, func(t *testing.T, res *Result) {
+			if d, _ := fileData(res, "/v"); d != "meta\n" {
+				t.Errorf("/v = %q", d)
+			}
+		}},
+		{"meta arg invisible without ARG in the stage", "ARG V=meta\nFROM alpine\nRUN echo \"[$V]\" > /v\n", nil, Options{}, func(t *testing.T, res *Result) {
+			if d, _ := fileData(res, "/v"); d != "[]\n" {
+				t.Errorf("/v = %q", d)
+			}
+		}},
 		{"unused build arg warning", "FROM alpine\n", nil, Options{BuildArgs: map[string]*string{"NOPE": ptr("1")}}, func(t *testing.T, res *Result) {
 			if !strings.Contains(texts(messages(t, res.Stream)), "[Warning] One or more build-args [NOPE] were not consumed\n") {
 				t.Errorf("no warning in\n%s", res.Stream)

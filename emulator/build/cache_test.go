@@ -83,10 +83,13 @@ func TestDeterminism(t *testing.T) {
 func TestCache(t *testing.T) {
 	first := mustBuild(t, cacheFiles, Options{})
 	held := map[string]bool{}
-	for _, id := range stepIDs(t, first.Stream) {
+	for _, id := range first.Steps {
 		held[id] = true
 	}
-	cached := func(id string) bool { return held[short(id)] }
+	if len(first.Steps) != 5 || first.Steps[4] != first.Image.ID {
+		t.Fatalf("Steps = %v, want the 5 step ids ending with the image", first.Steps)
+	}
+	cached := func(id string) bool { return held[id] }
 	tests := []struct {
 		name      string
 		files     map[string]string

@@ -129,6 +129,7 @@ func (b *builder) commit(st *state, createdBy string, before *tree, out stepOutp
 	st.img.History = append(st.img.History, registry.HistoryEntry{Created: now, CreatedBy: createdBy, EmptyLayer: empty, Size: size})
 	st.img.Created = now
 	st.img.ID = imageID(parent, st.img)
+	b.steps = append(b.steps, st.img.ID)
 	if !b.opts.NoCache && b.opts.Cached != nil && b.opts.Cached(st.img.ID) {
 		b.out.out(" ---> Using cache\n")
 		return

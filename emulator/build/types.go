@@ -86,6 +86,11 @@ type Result struct {
 	Image registry.Image
 	// Files are the final stage's directories and regular files.
 	Files []File
+	// Steps are the ids of the images the steps committed, in order, across
+	// all stages (FROM lines excluded). dockerd keeps these intermediate
+	// images; an engine that records them answers Options.Cached for later
+	// builds, which then print " ---> Using cache".
+	Steps []string
 	// Stream is the body dockerd sends for the build: JSON messages, one per
 	// line ("\r\n"-terminated). When Build fails after the stream started, it
 	// ends with the error message; see Build.
