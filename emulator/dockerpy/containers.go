@@ -11,6 +11,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+	"github.com/reconciler/reconciler/emulator/registry"
 )
 
 // ContainerCollection is docker-py's client.containers.
@@ -46,7 +47,11 @@ func (cc *ContainerCollection) create(ctx context.Context, image string, req cli
 	if !errors.As(err, &inf) {
 		return "", err
 	}
-	if _, perr := cc.client.Images.Pull(ctx, image, PullOptions{}); perr != nil {
+	var po PullOptions
+	if p := req.Platform; p != nil {
+		po.Platform = registry.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant}.String()
+	}
+	if _, perr := cc.client.Images.Pull(ctx, image, po); perr != nil {
 		return "", perr
 	}
 	res, err = e.ContainerCreate(ctx, req)

@@ -2,10 +2,13 @@ package dockerpy
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/reconciler/reconciler/emulator/registry"
 )
 
 // ImageCollection is docker-py's client.images.
@@ -18,6 +21,8 @@ type PullOptions struct {
 	// Tag is the tag (or "sha256:..." digest) to pull; "" means the tag in
 	// the repository argument, else "latest".
 	Tag string
+	// Platform ("linux/arm64") pulls that platform's image; "" is the engine's.
+	Platform string
 }
 
 // Pull is docker-py's images.pull: pull repository (optionally "repo:tag" or
@@ -35,7 +40,15 @@ func (ic *ImageCollection) Pull(ctx context.Context, repository string, opts Pul
 	if strings.HasPrefix(tag, "sha256:") {
 		ref = repo + "@" + tag
 	}
-	resp, err := ic.client.engine.ImagePull(ctx, ref, client.ImagePullOptions{})
+	var po client.ImagePullOptions
+	if opts.Platform != "" {
+		p, err := registry.ParsePlatform(opts.Platform)
+		if err != nil {
+			return nil, fmt.Errorf("dockerpy: images.pull: platform: %w", err)
+		}
+		po.Platforms = []ocispec.Platform{{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant}}
+	}
+	resp, err := ic.client.engine.ImagePull(ctx, ref, po)
 	if err != nil {
 		return nil, wrapImage(err)
 	}

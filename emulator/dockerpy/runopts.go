@@ -7,9 +7,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docker/go-units"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/reconciler/reconciler/emulator/registry"
 )
 
 // RunOptions are the keyword arguments of docker-py's containers.run and
@@ -63,6 +67,36 @@ type RunOptions struct {
 	DNS        []string
 	// AutoRemove is HostConfig.AutoRemove (docker-py's auto_remove).
 	AutoRemove bool
+	// MemLimit is the memory limit, in bytes or with a unit ("512m", "1g"),
+	// as docker-py's mem_limit; "" means none.
+	MemLimit string
+	// NanoCPUs is HostConfig.NanoCpus (docker-py's nano_cpus); CPUShares is
+	// HostConfig.CpuShares.
+	NanoCPUs  int64
+	CPUShares int64
+	// ShmSize is /dev/shm's size, in bytes or with a unit ("64m"); "" is the default.
+	ShmSize string
+	// ReadOnly is HostConfig.ReadonlyRootfs; Init runs an init process as PID 1.
+	ReadOnly bool
+	Init     bool
+	// Tmpfs maps a path to its mount options ("size=64m"), HostConfig.Tmpfs.
+	Tmpfs map[string]string
+	// Mounts are HostConfig.Mounts (docker-py's mounts=).
+	Mounts []mount.Mount
+	// VolumesFrom, Links, SecurityOpt, GroupAdd are the HostConfig lists.
+	VolumesFrom []string
+	Links       []string
+	SecurityOpt []string
+	GroupAdd    []string
+	// Sysctls is HostConfig.Sysctls; PidMode and IpcMode the namespace modes.
+	Sysctls map[string]string
+	PidMode string
+	IpcMode string
+	// LogConfig is HostConfig.LogConfig (docker-py's log_config).
+	LogConfig container.LogConfig
+	// Platform ("linux/arm64") is sent with the create request, and used for
+	// the pull when the image is missing.
+	Platform string
 
 	// Detach makes Run return the started container; otherwise Run waits for
 	// the container to exit and returns its output.
@@ -106,13 +140,41 @@ func (o RunOptions) createOptions(image string) (client.ContainerCreateOptions, 
 		cfg.Env = append(cfg.Env, k+"="+o.Environment[k])
 	}
 	host := &container.HostConfig{
-		NetworkMode:   container.NetworkMode(o.NetworkMode),
-		RestartPolicy: o.RestartPolicy,
-		AutoRemove:    o.AutoRemove,
-		Privileged:    o.Privileged,
-		CapAdd:        o.CapAdd,
-		CapDrop:       o.CapDrop,
-		ExtraHosts:    o.ExtraHosts,
+		NetworkMode:    container.NetworkMode(o.NetworkMode),
+		RestartPolicy:  o.RestartPolicy,
+		AutoRemove:     o.AutoRemove,
+		Privileged:     o.Privileged,
+		CapAdd:         o.CapAdd,
+		CapDrop:        o.CapDrop,
+		ExtraHosts:     o.ExtraHosts,
+		ReadonlyRootfs: o.ReadOnly,
+		Tmpfs:          o.Tmpfs,
+		Mounts:         o.Mounts,
+		VolumesFrom:    o.VolumesFrom,
+		Links:          o.Links,
+		SecurityOpt:    o.SecurityOpt,
+		GroupAdd:       o.GroupAdd,
+		Sysctls:        o.Sysctls,
+		PidMode:        container.PidMode(o.PidMode),
+		IpcMode:        container.IpcMode(o.IpcMode),
+		LogConfig:      o.LogConfig,
+	}
+	host.NanoCPUs, host.CPUShares = o.NanoCPUs, o.CPUShares
+	if o.Init {
+		host.Init = &o.Init
+	}
+	for _, sz := range []struct {
+		name, in string
+		out      *int64
+	}{{"mem_limit", o.MemLimit, &host.Memory}, {"shm_size", o.ShmSize, &host.ShmSize}} {
+		if sz.in == "" {
+			continue
+		}
+		n, err := units.RAMInBytes(sz.in)
+		if err != nil || n < 0 {
+			return client.ContainerCreateOptions{}, fmt.Errorf("dockerpy: create: %s %q: invalid size", sz.name, sz.in)
+		}
+		*sz.out = n
 	}
 	if len(o.Ports) > 0 {
 		exposed, bindings, err := portSpecs(o.Ports)
@@ -134,6 +196,13 @@ func (o RunOptions) createOptions(image string) (client.ContainerCreateOptions, 
 		host.Binds = append(host.Binds, src+":"+target+":"+mode)
 	}
 	out := client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: o.Name}
+	if o.Platform != "" {
+		p, err := registry.ParsePlatform(o.Platform)
+		if err != nil {
+			return client.ContainerCreateOptions{}, fmt.Errorf("dockerpy: create: platform: %w", err)
+		}
+		out.Platform = &ocispec.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant}
+	}
 	if o.Network != "" {
 		host.NetworkMode = container.NetworkMode(o.Network)
 		out.NetworkingConfig = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{

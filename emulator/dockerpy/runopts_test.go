@@ -131,3 +131,34 @@ func TestDemux(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateOptionsResources(t *testing.T) {
+	req, err := RunOptions{
+		MemLimit: "512m", ShmSize: "64m", NanoCPUs: 1_500_000_000, CPUShares: 512, ReadOnly: true, Init: true,
+		Tmpfs: map[string]string{"/run": "size=64m"}, Sysctls: map[string]string{"net.core.somaxconn": "1024"},
+		PidMode: "host", IpcMode: "shareable", SecurityOpt: []string{"no-new-privileges"},
+		LogConfig: container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "10m"}},
+		Platform:  "linux/arm64",
+	}.createOptions("alpine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := req.HostConfig
+	if h.Memory != 512*1024*1024 || h.ShmSize != 64*1024*1024 || h.NanoCPUs != 1_500_000_000 || h.CPUShares != 512 {
+		t.Errorf("resources %d %d %d %d", h.Memory, h.ShmSize, h.NanoCPUs, h.CPUShares)
+	}
+	if !h.ReadonlyRootfs || h.Init == nil || !*h.Init || h.Tmpfs["/run"] != "size=64m" || h.Sysctls["net.core.somaxconn"] != "1024" {
+		t.Errorf("host config %+v", h)
+	}
+	if h.PidMode != "host" || h.IpcMode != "shareable" || h.LogConfig.Config["max-size"] != "10m" || h.SecurityOpt[0] != "no-new-privileges" {
+		t.Errorf("modes %+v", h)
+	}
+	if p := req.Platform; p == nil || p.OS != "linux" || p.Architecture != "arm64" || p.Variant != "v8" {
+		t.Errorf("platform %+v", req.Platform)
+	}
+	for _, bad := range []RunOptions{{MemLimit: "lots"}, {ShmSize: "-1"}, {Platform: "a/b/c/d"}} {
+		if _, err := bad.createOptions("alpine"); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
