@@ -1,6 +1,8 @@
 package build
 
 import (
+	"bytes"
+	"compress/gzip"
 	"reflect"
 	"strings"
 	"testing"
@@ -320,4 +322,42 @@ func tarString(t *testing.T, files map[string]string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+func TestContextForms(t *testing.T) {
+	files := map[string]string{
+		"Dockerfile":    "FROM alpine\nCOPY . /ctx/\n",
+		".dockerignore": "Dockerfile\n.dockerignore\n",
+		"app.txt":       "A",
+	}
+	plain := tarOf(t, files)
+	raw := make([]byte, plain.Len())
+	if _, err := plain.Read(raw); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	if _, err := zw.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"tar": raw, "tar.gz": gz.Bytes()} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Build(t.Context(), bytes.NewReader(body), Options{}, newResolver())
+			if err != nil {
+				t.Fatalf("%v\n%s", err, res.Stream)
+			}
+			if d, ok := fileData(res, "/ctx/app.txt"); !ok || d != "A" {
+				t.Errorf("/ctx/app.txt = %q %v", d, ok)
+			}
+			// dockerd reads an ignored Dockerfile but does not send it to COPY.
+			for _, p := range []string{"/ctx/Dockerfile", "/ctx/.dockerignore"} {
+				if _, ok := fileData(res, p); ok {
+					t.Errorf("%s copied although .dockerignore excludes it", p)
+				}
+			}
+		})
+	}
 }

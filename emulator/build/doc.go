@@ -13,6 +13,13 @@
 // (config, layers, history, deterministic id) and files; and dockerd's JSON
 // build stream.
 //
+// Not modelled: file ownership (--chown is recorded, not applied) and
+// symlinks in the context (skipped); ADD of a URL fails as an offline
+// dockerd's does; RUN --mount/--network/--security, COPY/ADD --chmod and
+// heredocs fail as the classic builder does ("requires BuildKit"); a RUN
+// whose command never exits (a server) fails instead of hanging. Remote
+// contexts (Options has no RemoteContext) are the engine's to refuse.
+//
 // It owns no engine state: base images come from a Resolver the engine
 // supplies, and the engine stores the result (image, tags, files) itself.
 //
