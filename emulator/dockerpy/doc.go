@@ -27,6 +27,7 @@
 // Differences from docker-py, all deliberate: every call takes a context;
 // kwargs are option structs; Attrs are the typed Engine API documents rather
 // than dicts; image.Tag reloads the image so Tags shows the new tag; an
-// attached Run returns output only when the engine serves container logs.
-// Exec, logs and stats wait for the emulator's runtime.
+// attached Run returns output only when the engine serves container logs;
+// Images.Build needs an engine with ImageBuild (ErrBuildUnsupported otherwise).
+// Exec, logs and stats are not part of this layer yet.
 package dockerpy
