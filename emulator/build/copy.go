@@ -37,7 +37,7 @@ func (b *builder) copy(ctx context.Context, st *state, cmdName string, sd instru
 		src, fromImage = t, true
 	}
 	if len(sd.SourceContents) > 0 {
-		return buildKitOnly("heredoc") // classic builder: heredocs need BuildKit
+		return errHeredoc()
 	}
 	var infos []copySource
 	for _, orig := range sd.SourcePaths {

@@ -171,6 +171,9 @@ func (b *builder) runCmd(st *state, c *instructions.RunCommand) error {
 	if len(c.FlagsUsed) > 0 {
 		return buildKitOnly(c.FlagsUsed[0])
 	}
+	if len(c.Files) > 0 {
+		return errHeredoc()
+	}
 	cfg := st.img.Config
 	argv := cmdLine(st, c.ShellDependantCmdLine)
 	argEnv := st.args.allowedEnv(cfg.Env)

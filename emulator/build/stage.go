@@ -211,3 +211,9 @@ func buildKitOnly(option string) error {
 	return newError(ErrInstruction, cerrdefs.ErrInvalidArgument, errNeedsBuildKit,
 		"the --%s option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled", option)
 }
+
+// errHeredoc is returned for RUN/COPY heredocs, which only BuildKit runs.
+func errHeredoc() error {
+	return newError(ErrInstruction, cerrdefs.ErrInvalidArgument, errNeedsBuildKit,
+		"heredocs require BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
+}
