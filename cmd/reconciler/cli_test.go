@@ -68,11 +68,12 @@ func TestUsageErrorsExit1(t *testing.T) {
 		{[]string{"config", "-f", f, "--format", "toml"}, "--format"},
 		{[]string{"down", "-p", "x", "--rmi", "some"}, "--rmi"},
 		{[]string{"ps", "-p", "x", "--format", "xml"}, "--format"},
-		{[]string{"--engine", "docker", "ps", "-p", "x"}, "not supported by this engine yet"},
+		{[]string{"--engine", "docker", "ps", "-p", "x"}, "does not answer"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Setenv(envState, filepath.Join(t.TempDir(), "state.db"))
+			t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
 			_, stderr, code := runCLI(t, tc.args...)
 			if code != exitError || !strings.Contains(stderr, tc.want) {
 				t.Fatalf("code %d, stderr %q; want 1 and %q", code, stderr, tc.want)

@@ -51,6 +51,8 @@ func newEngineInfoCmd(a *app) *cobra.Command {
 				fmt.Fprintf(a.stdout, "Engine:     %s\n", c.kind)
 				if c.kind == engineEmbedded {
 					fmt.Fprintf(a.stdout, "State:      %s\n", c.where)
+				} else {
+					fmt.Fprintf(a.stdout, "Host:       %s\n", c.where)
 				}
 				if ie, ok := c.raw.(infoEngine); ok {
 					if info, err := ie.Info(ctx, client.InfoOptions{}); err == nil {

@@ -29,9 +29,8 @@ func (c *engineConn) Close() error {
 
 // openEngine opens the engine selected by --engine.
 func (a *app) openEngine(ctx context.Context) (*engineConn, error) {
-	switch a.g.engine {
-	case engineDocker:
-		return nil, notSupported("--engine docker", engineDocker)
+	if a.g.engine == engineDocker {
+		return openDocker(ctx)
 	}
 	path, err := a.g.statePath()
 	if err != nil {
