@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benchtime="${1:-3x}"
-out="$(go test ./cmd/reconciler -run '^$' -bench 'ColdUp|NoopUp|ConfigQ' -benchtime "$benchtime" -count 1 | tee /dev/stderr)"
+out="$(go test ./cmd/reconciler -run '^$' -bench 'ColdUp|NoopUp|ConfigQ' -benchtime "$benchtime" -count 1)"
+echo "$out"
 ns() { awk -v name="$1" '$1 ~ "^"name"(-[0-9]+)?$" {print $3}' <<<"$out"; }
 cold100=$(ns BenchmarkColdUp/100); cold1000=$(ns BenchmarkColdUp/1000)
 noop1000=$(ns BenchmarkNoopUp/1000); cfg1000=$(ns BenchmarkConfigQ/1000)
