@@ -17,4 +17,8 @@ var allowlist = map[string]string{
 		"publish nothing (the CLI and compose always expose bound ports); the emulator publishes them",
 	"prune/volume prune": "API version: at API 1.41 (dockerd 20.10) volume prune removes every unused volume " +
 		"matching the filters; from 1.42 only anonymous ones unless all=true; the in-process emulator follows 1.47",
+	"filters/networks dangling=true": "dockerd 20.10 quirk: its dangling filter reads the list entries' Containers, " +
+		"which the list endpoint leaves empty, so every user network counts as dangling even with a running " +
+		"container; the emulator follows the documented meaning (no endpoints), as network prune does on both",
+	"filters/networks dangling=false": "the same dockerd 20.10 dangling quirk",
 }
