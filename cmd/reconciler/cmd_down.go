@@ -69,10 +69,10 @@ func (a *app) runDown(cmd *cobra.Command, o downOptions) error {
 		if err != nil {
 			return err
 		}
-		a.printWarnings(plan.Warnings)
 		if o.dryRun {
-			return a.printPlan(plan)
+			return a.printPlan(plan) // the text carries the warnings
 		}
+		a.printWarnings(plan.Warnings)
 		_, err = a.applyPlan(ctx, c, plan, reconciler.ExecOptions{})
 		return err
 	})

@@ -62,7 +62,7 @@ func (a *app) runPlan(cmd *cobra.Command, o planOptions, services []string) erro
 	if err != nil {
 		return err
 	}
-	a.printWarnings(plan.Warnings)
+	// The plan's text and JSON both carry its warnings.
 	if o.json {
 		b, err := plan.JSON()
 		if err != nil {

@@ -118,10 +118,10 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 			return err
 		}
 		t.lap("plan")
-		a.printWarnings(plan.Warnings)
 		if o.dryRun {
-			return a.printPlan(plan)
+			return a.printPlan(plan) // the text carries the warnings
 		}
+		a.printWarnings(plan.Warnings)
 		counted := &countingEngine{Engine: c.Engine}
 		_, err = a.applyPlan(ctx, counted, plan, reconciler.ExecOptions{
 			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
