@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -10,6 +11,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/reconciler/reconciler/emulator"
 )
 
 // lineWaiter reads a process's stderr line by line and lets a test wait for
@@ -53,7 +58,7 @@ func (w *lineWaiter) waitFor(re string) []string {
 	}
 }
 
-func TestE2EWatchConvergesEditsAndKeepsRunningOnCtrlC(t *testing.T) {
+func TestE2EWatchConvergesEditsHealsDriftAndKeepsRunningOnCtrlC(t *testing.T) {
 	s := newStack(t)
 	s.write("compose.yaml", simple)
 	c := s.cmd("up", "--watch", "--metrics-addr", "127.0.0.1:0", "--resync", "0")
@@ -81,6 +86,18 @@ func TestE2EWatchConvergesEditsAndKeepsRunningOnCtrlC(t *testing.T) {
 	s.write("compose.yaml", strings.Replace(string(good), "LOG_LEVEL: debug", "LOG_LEVEL: warn", 1))
 	w.waitFor(`^Apply complete: 0 added, 1 changed`)
 
+	// A container removed behind the tool's back comes back (engine event or resync).
+	eng, err := emulator.Open(s.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = eng.ContainerRemove(context.Background(), "demo-worker-2", client.ContainerRemoveOptions{Force: true})
+	eng.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.waitFor(`^Apply complete: 1 added`)
+
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +106,9 @@ func TestE2EWatchConvergesEditsAndKeepsRunningOnCtrlC(t *testing.T) {
 	resp.Body.Close()
 	if !regexp.MustCompile(`(?m)^reconciler_reconcile_total\{result="success",trigger="file"\} [1-9]`).Match(body) {
 		t.Errorf("metrics lack successful file-triggered passes:\n%s", grepLines(string(body), "reconcile_total"))
+	}
+	if !regexp.MustCompile(`(?m)^reconciler_drift_detected_total(\{[^}]*\})? [1-9]`).Match(body) {
+		t.Errorf("metrics lack the drift:\n%s", grepLines(string(body), "drift"))
 	}
 
 	// Ctrl-C stops the watch and leaves the stack running.
@@ -99,7 +119,8 @@ func TestE2EWatchConvergesEditsAndKeepsRunningOnCtrlC(t *testing.T) {
 	if err := c.Wait(); err != nil {
 		t.Fatalf("watch exited with %v after Ctrl-C", err)
 	}
-	running(t, s.ps(), "demo-cache-1", "demo-web-1", "demo-worker-1", "demo-worker-2", "demo-worker-3")
+	// The healed replica takes the next number, as docker compose numbers them.
+	running(t, s.ps(), "demo-cache-1", "demo-web-1", "demo-worker-1", "demo-worker-3", "demo-worker-4")
 	if r := s.run("plan", "--detailed-exitcode"); r.code != 0 {
 		t.Errorf("not converged on the last edit: %s", r)
 	}
