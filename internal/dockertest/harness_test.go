@@ -65,11 +65,13 @@ func (r *recorder) add(name string, v any, err error) {
 	if err != nil {
 		got = fmt.Sprintf("error %s: %s", errClass(err), message(err))
 	} else {
-		b, jerr := json.Marshal(v)
-		if jerr != nil {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if jerr := enc.Encode(v); jerr != nil {
 			got = "marshal error: " + jerr.Error()
 		} else {
-			got = string(b)
+			got = strings.TrimSuffix(b.String(), "\n")
 		}
 	}
 	r.steps = append(r.steps, step{name, r.normalise(got)})
