@@ -147,7 +147,12 @@ func TestDiffPrune(t *testing.T) {
 		e.wait(ctx, "wait exited", ex, container.WaitConditionNotRunning)
 
 		cp, err := api.ContainerPrune(ctx, client.ContainerPruneOptions{Filters: e.filter()})
-		sort.Strings(cp.Report.ContainersDeleted)
+		deleted := []string{}
+		for _, id := range cp.Report.ContainersDeleted {
+			deleted = append(deleted, e.rec.normalise(id)) // "<id:name>": ids sort randomly
+		}
+		sort.Strings(deleted)
+		cp.Report.ContainersDeleted = deleted
 		e.rec.add("container prune", cp.Report, err)
 		np, err := api.NetworkPrune(ctx, client.NetworkPruneOptions{Filters: e.filter()})
 		e.rec.add("network prune", np.Report, err)
