@@ -63,14 +63,14 @@ func checkRestartPolicy(hc *container.HostConfig) error {
 	switch rp.Name {
 	case "", container.RestartPolicyDisabled, container.RestartPolicyAlways, container.RestartPolicyUnlessStopped:
 		if rp.MaximumRetryCount != 0 {
-			return errInvalid("invalid restart policy: maximum retry count can only be used with 'on-failure'")
+			return errInvalid("maximum retry count cannot be used with restart policy '%s'", rp.Name)
 		}
 	case container.RestartPolicyOnFailure:
 		if rp.MaximumRetryCount < 0 {
-			return errInvalid("invalid restart policy: maximum retry count cannot be negative")
+			return errInvalid("maximum retry count cannot be negative")
 		}
 	default:
-		return errInvalid("invalid restart policy: unknown policy '%s'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'", rp.Name)
+		return errInvalid("invalid restart policy '%s'", rp.Name)
 	}
 	if hc.AutoRemove && !rp.IsNone() {
 		return errInvalid("can't create 'AutoRemove' container with restart policy")

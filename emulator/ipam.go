@@ -27,7 +27,7 @@ func (s *state) subnets() []netip.Prefix {
 	for _, n := range s.networks {
 		for _, c := range n.IPAM.Config {
 			if c.Subnet.IsValid() {
-				out = append(out, c.Subnet)
+				out = append(out, c.Subnet.Masked())
 			}
 		}
 	}
@@ -87,10 +87,14 @@ func (t *txn) allocAddr(n *netRec, want netip.Addr) (netip.Addr, netip.Prefix, n
 		}
 		return netip.Addr{}, netip.Prefix{}, netip.Addr{}, nil
 	}
-	subnet := cfg.Subnet
+	subnet := cfg.Subnet.Masked()
+	gateway := cfg.Gateway
+	if !gateway.IsValid() {
+		gateway = firstHost(subnet)
+	}
 	used := t.s.addrs[n.ID]
 	reserved := func(a netip.Addr) bool {
-		if a == cfg.Gateway || a == subnet.Masked().Addr() || a == lastAddr(subnet) {
+		if a == gateway || a == subnet.Masked().Addr() || a == lastAddr(subnet) {
 			return true
 		}
 		for _, aux := range cfg.AuxAddress {
@@ -108,7 +112,7 @@ func (t *txn) allocAddr(n *netRec, want netip.Addr) (netip.Addr, netip.Prefix, n
 		if reserved(want) {
 			return netip.Addr{}, netip.Prefix{}, netip.Addr{}, errForbidden("Address already in use")
 		}
-		return want, subnet, cfg.Gateway, nil
+		return want, subnet, gateway, nil
 	}
 	pool := subnet
 	if cfg.IPRange.IsValid() {
@@ -130,7 +134,7 @@ func (t *txn) allocAddr(n *netRec, want netip.Addr) (netip.Addr, netip.Prefix, n
 			}
 			n.Cursor[subnet.String()] = a.String()
 			t.putNetwork(n)
-			return a, subnet, cfg.Gateway, nil
+			return a, subnet, gateway, nil
 		}
 		if a == last {
 			a = first

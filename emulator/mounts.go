@@ -54,7 +54,7 @@ func parseBind(spec string) (mountReq, error) {
 		}
 	}
 	if !path.IsAbs(dst) {
-		return mountReq{}, errInvalid("invalid volume specification: '%s': invalid mount config for type \"volume\": invalid mount path: '%s' mount path must be absolute", spec, dst)
+		return mountReq{}, errInternal("invalid volume specification: '%s': invalid mount config for type \"volume\": invalid mount path: '%s' mount path must be absolute", spec, dst)
 	}
 	rw := !slices.Contains(strings.Split(mode, ","), "ro")
 	dst = path.Clean(dst)

@@ -86,6 +86,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, name string, options client.
 			return errNotFound("plugin %q not found", driver)
 		}
 		ipam := network.IPAM{Driver: "default", Config: []network.IPAMConfig{}}
+		auto := false
 		if options.IPAM != nil {
 			if options.IPAM.Driver != "" && options.IPAM.Driver != "default" {
 				return errNotFound("plugin %q not found", options.IPAM.Driver)
@@ -107,6 +108,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, name string, options client.
 				return err
 			}
 			ipam.Config = append([]network.IPAMConfig{{Subnet: p, Gateway: firstHost(p)}}, ipam.Config...)
+			auto = true
 		}
 		scope := options.Scope
 		if scope == "" {
@@ -123,7 +125,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, name string, options client.
 			IPAM:       ipam, Internal: options.Internal, Attachable: options.Attachable, Ingress: options.Ingress,
 			ConfigOnly: options.ConfigOnly, ConfigFrom: network.ConfigReference{Network: options.ConfigFrom},
 			Options: opts, Labels: cloneMap(options.Labels),
-		}}
+		}, AutoSubnet: auto}
 		if n.Labels == nil {
 			n.Labels = map[string]string{}
 		}
@@ -138,27 +140,21 @@ func (e *Engine) NetworkCreate(ctx context.Context, name string, options client.
 // checkIPAMConfig validates one user IPAM entry as libnetwork does.
 func checkIPAMConfig(c network.IPAMConfig, used []netip.Prefix) (network.IPAMConfig, error) {
 	if !c.Subnet.IsValid() {
-		return c, errInvalid("invalid subnet %s : it is not a valid CIDR", c.Subnet)
+		return c, errInternal("Invalid subnet  : invalid CIDR address: ")
 	}
-	if c.Subnet != c.Subnet.Masked() {
-		return c, errInvalid("invalid subnet %s : it is not a network address (did you mean %s?)", c.Subnet, c.Subnet.Masked())
-	}
-	if overlapsAny(c.Subnet, used) {
+	if overlapsAny(c.Subnet.Masked(), used) {
 		return c, errForbidden("Pool overlaps with other one on this address space")
 	}
 	if c.IPRange.IsValid() && (c.IPRange.Bits() < c.Subnet.Bits() || !c.Subnet.Contains(c.IPRange.Addr())) {
 		return c, errInvalid("invalid ip-range %s: it must be a subset of subnet %s", c.IPRange, c.Subnet)
 	}
 	if c.Gateway.IsValid() && !c.Subnet.Contains(c.Gateway) {
-		return c, errInvalid("invalid gateway %s: it does not belong to subnet %s", c.Gateway, c.Subnet)
+		return c, errInternal("failed to allocate gateway (%s): Requested address is out of range", c.Gateway)
 	}
 	for k, a := range c.AuxAddress {
 		if !c.Subnet.Contains(a) {
 			return c, errInvalid("invalid auxiliary address %s=%s: it does not belong to subnet %s", k, a, c.Subnet)
 		}
-	}
-	if !c.Gateway.IsValid() && c.Subnet.Addr().Is4() {
-		c.Gateway = firstHost(c.Subnet)
 	}
 	return c, nil
 }
@@ -398,6 +394,9 @@ func checkEndpointConfig(n *netRec, ep *network.EndpointSettings) error {
 	if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {
 		if !userDefined {
 			return errInvalid("user specified IP address is supported on user defined networks only")
+		}
+		if n.AutoSubnet {
+			return errInvalid("user specified IP address is supported only when connecting to networks with user configured subnets")
 		}
 	}
 	return nil

@@ -59,6 +59,9 @@ type netRec struct {
 	// Cursor is, per subnet, the last address handed out: dockerd allocates
 	// container addresses serially, not lowest-free.
 	Cursor map[string]string `json:",omitempty"`
+	// AutoSubnet is set when the subnet came from the default pools (no user
+	// IPAM config): static container addresses are refused then.
+	AutoSubnet bool `json:",omitempty"`
 }
 
 // volRec is a volume (one row of the volumes table, keyed by name).

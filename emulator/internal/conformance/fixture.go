@@ -21,17 +21,22 @@ import (
 //   - images busybox:latest and nginx:latest
 //   - network "appnet" 10.10.0.0/24 and network "spare" (no containers)
 //   - volume "data"
-//   - "web": nginx, running on appnet, 8080->80, data at /data, label app=web
+//   - "web": nginx running `sleep 3600` on appnet, 127.0.0.1:18080->80, data at
+//     /data, label app=web
 //   - "idle": busybox, created, not started
 type Fixture struct {
 	Web, Idle string // container ids
 	AppNet    string // network id
 }
 
-// Pull pulls ref and waits for the pull to finish.
+// Pull pulls ref and waits for the pull to finish; an image already present is
+// kept (so the fixture works on an offline dockerd holding imported images).
 func Pull(t testing.TB, api emulator.API, ref string) {
 	t.Helper()
 	ctx := context.Background()
+	if _, err := api.ImageInspect(ctx, ref); err == nil {
+		return
+	}
 	rc, err := api.ImagePull(ctx, ref, client.ImagePullOptions{})
 	if err != nil {
 		t.Fatalf("pull %s: %v", ref, err)
@@ -74,11 +79,12 @@ func SetupFixture(t testing.TB, api emulator.API) Fixture {
 	}
 	web := Run(t, api, client.ContainerCreateOptions{
 		Name: "web", Image: "nginx",
-		Config: &container.Config{Labels: map[string]string{"app": "web"}},
+		Config: &container.Config{Cmd: []string{"sleep", "3600"}, Labels: map[string]string{"app": "web"}},
 		HostConfig: &container.HostConfig{
-			NetworkMode:  "appnet",
-			Binds:        []string{"data:/data"},
-			PortBindings: network.PortMap{network.MustParsePort("80/tcp"): {{HostPort: "8080"}}},
+			NetworkMode: "appnet",
+			Binds:       []string{"data:/data"},
+			PortBindings: network.PortMap{network.MustParsePort("80/tcp"): {
+				{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "18080"}}},
 		},
 	})
 	idle, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "idle", Image: "busybox",
@@ -104,6 +110,7 @@ func Snapshot(t testing.TB, api emulator.API) string {
 	cl, err := api.ContainerList(ctx, client.ContainerListOptions{All: true})
 	fail(err)
 	for _, c := range cl.Items {
+		c.Status = "" // "Up 3 seconds": moves with the clock, not with calls
 		in, err := api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{})
 		fail(err)
 		parts = append(parts, c, in.Container)
@@ -133,6 +140,15 @@ func RunBadInput(t *testing.T, newAPI func(t *testing.T) emulator.API, check fun
 	for _, tc := range BadInputCases() {
 		t.Run(tc.Name, func(t *testing.T) {
 			api := newAPI(t)
+			if tc.Since != "" {
+				v, err := api.ServerVersion(context.Background(), client.ServerVersionOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if versionLess(v.APIVersion, tc.Since) {
+					t.Skipf("behaviour of API %s; server speaks %s", tc.Since, v.APIVersion)
+				}
+			}
 			fx := SetupFixture(t, api)
 			before := Snapshot(t, api)
 			err := tc.Call(context.Background(), api, fx)
@@ -142,12 +158,13 @@ func RunBadInput(t *testing.T, newAPI func(t *testing.T) emulator.API, check fun
 			if !tc.Class(err) {
 				t.Errorf("error %q has the wrong class", err)
 			}
+			msg := Message(err)
 			if p, ok := strings.CutPrefix(tc.Msg, "prefix:"); ok {
-				if !strings.HasPrefix(err.Error(), p) {
-					t.Errorf("error %q, want prefix %q", err, p)
+				if !strings.HasPrefix(msg, p) {
+					t.Errorf("error %q, want prefix %q", msg, p)
 				}
-			} else if err.Error() != tc.Msg {
-				t.Errorf("error %q\nwant      %q", err, tc.Msg)
+			} else if msg != strings.TrimSpace(tc.Msg) {
+				t.Errorf("error %q\nwant      %q", msg, tc.Msg)
 			}
 			if check != nil {
 				check(t, err)
@@ -157,4 +174,32 @@ func RunBadInput(t *testing.T, newAPI func(t *testing.T) emulator.API, check fun
 			}
 		})
 	}
+}
+
+// Message is dockerd's message of err: moby's client prefixes the response body's
+// message with "Error response from daemon: " and trims it, the emulator returns
+// it bare.
+func Message(err error) string {
+	return strings.TrimSpace(strings.TrimPrefix(err.Error(), "Error response from daemon: "))
+}
+
+// versionLess compares API versions "1.41" < "1.44".
+func versionLess(a, b string) bool {
+	am, an, _ := strings.Cut(a, ".")
+	bm, bn, _ := strings.Cut(b, ".")
+	if am != bm {
+		return atoi(am) < atoi(bm)
+	}
+	return atoi(an) < atoi(bn)
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
 }
