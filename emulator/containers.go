@@ -180,16 +180,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, options client.ContainerCr
 // defaultHostConfig fills the fields dockerd fills at create.
 func defaultHostConfig(hc *container.HostConfig) {
 	if hc.NetworkMode == "" {
-		hc.NetworkMode = "bridge"
+		hc.NetworkMode = "default" // as dockerd records it; the network is "bridge"
 	}
 	if hc.LogConfig.Type == "" {
 		hc.LogConfig.Type = "json-file"
 	}
 	if hc.LogConfig.Config == nil {
 		hc.LogConfig.Config = map[string]string{}
-	}
-	if hc.RestartPolicy.Name == "" {
-		hc.RestartPolicy.Name = container.RestartPolicyDisabled
 	}
 	if hc.IpcMode == "" {
 		hc.IpcMode = "private"

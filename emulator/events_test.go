@@ -55,7 +55,7 @@ func TestEventSequences(t *testing.T) {
 	want := []string{
 		"image pull",
 		"volume create", "container create",
-		"volume mount", "network connect", "container start",
+		"network connect", "volume mount", "container start",
 		"container kill", "container kill", "container die", "network disconnect", "volume unmount", "container stop",
 		"container destroy",
 	}
@@ -70,8 +70,8 @@ func TestEventSequences(t *testing.T) {
 	if got[6].Actor.Attributes["signal"] != "15" || got[7].Actor.Attributes["signal"] != "9" || got[8].Actor.Attributes["exitCode"] != "137" {
 		t.Errorf("stop events %+v %+v %+v", got[6].Actor, got[7].Actor, got[8].Actor)
 	}
-	if got[4].Actor.Attributes["container"] != id || got[4].Actor.Attributes["type"] != "bridge" || got[4].Actor.Attributes["name"] != "bridge" {
-		t.Errorf("connect event %+v", got[4].Actor)
+	if got[3].Actor.Attributes["container"] != id || got[3].Actor.Attributes["type"] != "bridge" || got[3].Actor.Attributes["name"] != "bridge" {
+		t.Errorf("connect event %+v", got[3].Actor)
 	}
 	filtered := history(t, e, clk.Now(), client.Filters{}.Add("type", "container").Add("event", "die", "destroy"))
 	if !equal(actions(filtered), []string{"container die", "container destroy"}) {

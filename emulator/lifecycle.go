@@ -60,18 +60,18 @@ func (t *txn) start(c *ctrRec) error {
 		t.putContainer(c)
 		return keep{err}
 	}
+	for _, name := range names {
+		n, _ := t.s.lookupNetwork(name)
+		if err := t.attach(c, n, c.Networks[name]); err != nil {
+			return err
+		}
+	}
 	for _, m := range c.Mounts {
 		if m.Type == "volume" {
 			if v := t.s.volumes[m.Name]; v != nil {
 				t.volumeEvent(events.ActionMount, v, map[string]string{"container": c.ID, "destination": m.Destination,
 					"propagation": string(m.Propagation), "read/write": strconv.FormatBool(m.RW)})
 			}
-		}
-	}
-	for _, name := range names {
-		n, _ := t.s.lookupNetwork(name)
-		if err := t.attach(c, n, c.Networks[name]); err != nil {
-			return err
 		}
 	}
 	c.Ports = ports
