@@ -314,3 +314,16 @@ volumes:
 	s.ok("up")
 	running(t, s.ps(), "demo-cache-1", "demo-edge-1", "demo-front-1", "demo-web-1", "demo-worker-1", "demo-worker-2", "demo-worker-3")
 }
+
+func TestE2EDownRmiAllRemovesTheImages(t *testing.T) {
+	s := newStack(t)
+	s.write("compose.yaml", simple)
+	s.ok("up")
+	if got := s.info()["Images"]; got != "3" {
+		t.Fatalf("images after up = %s, want 3", got)
+	}
+	s.ok("down", "--rmi", "all", "-t", "0")
+	if got := s.info(); got["Images"] != "0" || got["Containers"] != "0 (0 running)" {
+		t.Fatalf("down --rmi all left images or containers: %v", got)
+	}
+}
