@@ -60,7 +60,9 @@ func BenchmarkSaveToConverged(b *testing.B) {
 	}
 	loop, err = reconciler.NewLoop(reconciler.LoopConfig{
 		Load: load, Engine: eng, Resync: -1, Files: w,
-		Plan:   func(d *spec.Desired, o planner.Observed) (*planner.Plan, error) { return planner.Up(d, o, planner.Options{}) },
+		Plan: func(d *spec.Desired, o planner.Observed) (*planner.Plan, error) {
+			return planner.Up(d, o, planner.Options{})
+		},
 		OnPass: func(r reconciler.PassResult) { passes <- r },
 	})
 	if err != nil {
