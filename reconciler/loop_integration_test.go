@@ -166,3 +166,47 @@ func TestWatchLoopOnEmulator(t *testing.T) {
 		t.Errorf("emulator error class: %v", err)
 	}
 }
+
+// TestWatchLoopLeavesCompletedOneShots: in watch mode the die event of a
+// finished one-shot triggers a pass; with planner.Options.KeepCompleted that
+// pass does nothing (without it, every pass would re-run the migration).
+func TestWatchLoopLeavesCompletedOneShots(t *testing.T) {
+	e := newEnv(t, `name: oneshot
+services:
+  migrate:
+    image: alpine:3.20
+    command: ["sleep", "1"]
+  web:
+    image: nginx:1.27-alpine
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+`)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	e.driveClock(ctx)
+	passes := make(chan reconciler.PassResult, 10)
+	loop, err := reconciler.NewLoop(reconciler.LoopConfig{
+		Load: e.load,
+		Plan: func(d *spec.Desired, o planner.Observed) (*planner.Plan, error) {
+			return planner.Up(d, o, planner.Options{KeepCompleted: true})
+		},
+		Engine: e.eng, Clock: e.fc, Resync: -1, WatchEngine: true,
+		OnPass: func(r reconciler.PassResult) { passes <- r },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go loop.Run(ctx)
+	if r := <-passes; !r.Converged || r.Trigger != reconciler.TriggerStartup {
+		t.Fatalf("startup: %v", r.Err)
+	}
+	select {
+	case r := <-passes:
+		if r.Trigger != reconciler.TriggerEngine || r.Result != nil {
+			t.Fatalf("after the one-shot's die: %s pass acted: %+v", r.Trigger, r.Plan)
+		}
+	case <-ctx.Done():
+		t.Fatal("the one-shot's die event triggered no pass")
+	}
+}
