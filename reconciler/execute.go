@@ -100,6 +100,9 @@ var startMu sync.Mutex
 // engine's error, so errors.Is/As and cerrdefs.Is* work through the aggregate.
 func Execute(ctx context.Context, eng ExecEngine, plan *planner.Plan, opts ExecOptions) (*Result, error) {
 	opts.defaults()
+	if plan == nil {
+		return &Result{}, nil
+	}
 	if err := validatePlan(plan); err != nil {
 		return &Result{}, err
 	}

@@ -257,6 +257,9 @@ func TestExecuteRejectsBadPlansAndUnknownTypes(t *testing.T) {
 	if !errors.Is(err, ErrMissingPayload) {
 		t.Errorf("missing payload: err = %v", err)
 	}
+	if res, err := Execute(t.Context(), f, nil, ExecOptions{}); err != nil || len(res.Actions) != 0 {
+		t.Errorf("nil plan: %v %+v", err, res)
+	}
 	if len(f.callLog()) != 0 {
 		t.Errorf("engine called: %v", f.callLog())
 	}
