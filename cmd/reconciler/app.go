@@ -25,6 +25,14 @@ func newRootCmd(a *app) *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return a.g.resolve()
 		},
+		// With TraverseChildren cobra no longer rejects unknown commands itself.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	a.g.register(root)
 	load := func(c *cobra.Command) *cobra.Command { return a.g.addLoadFlags(c, true) }

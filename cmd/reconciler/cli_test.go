@@ -69,6 +69,8 @@ func TestUsageErrorsExit1(t *testing.T) {
 		{[]string{"down", "-p", "x", "--rmi", "some"}, "--rmi"},
 		{[]string{"ps", "-p", "x", "--format", "xml"}, "--format"},
 		{[]string{"--engine", "docker", "ps", "-p", "x"}, "does not answer"},
+		{[]string{"bogus"}, `unknown command "bogus"`},
+		{[]string{"up", "--bogus"}, "unknown flag: --bogus"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
