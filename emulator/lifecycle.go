@@ -275,7 +275,9 @@ func (e *Engine) ContainerRestart(ctx context.Context, ref string, options clien
 	return client.ContainerRestartResult{}, err
 }
 
-// ContainerKill sends a signal (default SIGKILL) to a running container.
+// ContainerKill sends a signal (default SIGKILL) to a running container. A kill
+// that ends the process counts as a manual stop: the restart policy does not
+// restart it.
 func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.ContainerKillOptions) (client.ContainerKillResult, error) {
 	name := options.Signal
 	if name == "" {
@@ -303,7 +305,9 @@ func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.C
 			return nil
 		}
 		t.exit(c, code, strconv.Itoa(int(sig)))
-		return t.afterExit(c, false)
+		// dockerd marks a killed container manually stopped: no restart policy
+		// applies until it is started again (AutoRemove still does).
+		return t.afterExit(c, true)
 	})
 	return client.ContainerKillResult{}, err
 }

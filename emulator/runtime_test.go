@@ -133,3 +133,16 @@ func TestWaitOnSimulatedExit(t *testing.T) {
 		t.Fatal("wait did not see the simulated exit")
 	}
 }
+
+func TestKillDisablesRestart(t *testing.T) {
+	e, clk := newEngine(t)
+	ctx := context.Background()
+	pull(t, e, "busybox")
+	id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: &container.Config{Cmd: []string{"sleep", "600"}},
+		HostConfig: &container.HostConfig{RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyAlways}}})
+	must[client.ContainerKillResult](t)(e.ContainerKill(ctx, id, client.ContainerKillOptions{}))
+	clk.Advance(time.Minute)
+	if st := inspect(t, e, id).State; st.Status != container.StateExited || st.ExitCode != 137 {
+		t.Errorf("killed restart=always container: %s (%d)", st.Status, st.ExitCode)
+	}
+}
