@@ -31,6 +31,9 @@ func (a *app) runWatch(cmd *cobra.Command, o upOptions, services []string) error
 	if o.dryRun {
 		return usageErrorf("--watch and --dry-run are incompatible")
 	}
+	// A one-shot that exited 0 stays done: restarting it every pass (as a single
+	// compose up does) would never converge.
+	po.KeepCompleted = true
 	// The first load names the files to watch; a bad file at start is an error.
 	d, err := a.loadDesired(ctx)
 	if err != nil {
