@@ -35,7 +35,7 @@ func newEngineCmd(a *app) *cobra.Command {
 		Short: "Inspect and maintain the engine",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newEngineInfoCmd(a), newEnginePruneCmd(a))
+	cmd.AddCommand(newEngineInfoCmd(a), newEnginePruneCmd(a), newEngineServeCmd(a))
 	cmd.AddCommand(newEngineFaultCmd(a))
 	return cmd
 }

@@ -1,20 +1,17 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
-
-	"github.com/reconciler/reconciler/emulator"
-	"github.com/reconciler/reconciler/emulator/api"
 )
 
 // TestE2EDockerEngineOverTheAPI drives `--engine docker` through moby's client
-// against the Engine API served by emulator/api on a unix socket: the same
-// planner and executor over HTTP. The served engine and the embedded one share
-// a state file, so both views must agree.
+// against `reconciler engine serve` (the embedded engine over the Engine API on a
+// unix socket): the same planner and executor over HTTP. The served engine and
+// the embedded one share a state file, so both views must agree.
 func TestE2EDockerEngineOverTheAPI(t *testing.T) {
 	dir, err := os.MkdirTemp("", "rce2e") // short: unix socket paths are bounded
 	if err != nil {
@@ -24,26 +21,20 @@ func TestE2EDockerEngineOverTheAPI(t *testing.T) {
 	s := newStack(t)
 	s.write("compose.yaml", simple)
 
-	if err := os.MkdirAll(filepath.Dir(s.state), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := emulator.Open(s.state)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sock := filepath.Join(dir, "docker.sock")
-	l, err := api.ListenUnix(sock)
+	serve := s.cmd("engine", "serve", "-H", "unix://"+sock)
+	stderr, err := serve.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- api.Serve(ctx, l, eng, api.Options{RequestContext: emulator.WithNotModifiedErrors}) }()
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		cancel()
-		<-served
-		eng.Close()
+		serve.Process.Signal(syscall.SIGINT)
+		serve.Wait()
 	})
+	newLineWaiter(t, stderr).waitFor(`^Serving .* on unix://`)
 
 	docker := *s
 	docker.env = []string{"DOCKER_HOST=unix://" + sock, "RECONCILER_ENGINE=docker"}
