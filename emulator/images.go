@@ -259,6 +259,32 @@ func (e *Engine) ImageRemove(ctx context.Context, ref string, options client.Ima
 	return out, err
 }
 
+// singleReference is dockerd's isSingleReference: the image has one tag (plus
+// digests of that tag's repository only), so untagging would leave it dangling.
+func singleReference(im *imgRec) bool {
+	if len(im.RepoTags) > 1 {
+		return false
+	}
+	if len(im.RepoTags)+len(im.RepoDigests) <= 1 {
+		return len(im.RepoTags)+len(im.RepoDigests) == 1
+	}
+	repos := map[string]bool{}
+	for _, d := range im.RepoDigests {
+		if n, err := reference.ParseNormalizedNamed(d); err == nil {
+			repos[n.Name()] = true
+		}
+	}
+	single := ""
+	if len(im.RepoTags) == 1 {
+		if n, err := reference.ParseNormalizedNamed(im.RepoTags[0]); err == nil {
+			single = n.Name()
+		}
+	} else if n, err := reference.ParseNormalizedNamed(im.RepoDigests[0]); err == nil {
+		single = n.Name()
+	}
+	return len(repos) == 1 && repos[single]
+}
+
 func isIDPrefix(id, ref string) bool {
 	ref = strings.TrimPrefix(ref, "sha256:")
 	return ref != "" && strings.HasPrefix(strings.TrimPrefix(id, "sha256:"), ref)
@@ -291,7 +317,7 @@ func (t *txn) deleteImage(im *imgRec, ref string, force bool) ([]image.DeleteRes
 			return nil, errInvalid("invalid reference format")
 		}
 		key := reference.TagNameOnly(named).String()
-		if !force && len(users) > 0 {
+		if !force && len(users) > 0 && singleReference(im) {
 			return nil, errConflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s",
 				ref, shortID(users[0].ID), shortID(im.ID))
 		}

@@ -156,3 +156,20 @@ func TestPullDenied(t *testing.T) {
 		t.Errorf("synthetic ids differ: %s %s", a.ID, b.ID)
 	}
 }
+
+func TestRemoveOneOfSeveralTagsInUse(t *testing.T) {
+	e, _ := newEngine(t)
+	ctx := context.Background()
+	pull(t, e, "busybox")
+	must[client.ImageTagResult](t)(e.ImageTag(ctx, client.ImageTagOptions{Source: "busybox", Target: "mine:1"}))
+	run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: &container.Config{Cmd: []string{"sleep", "60"}}})
+	// another tag remains, so dockerd only untags
+	res, err := e.ImageRemove(ctx, "mine:1", client.ImageRemoveOptions{})
+	if err != nil || len(res.Items) != 1 || res.Items[0].Untagged != "mine:1" {
+		t.Fatalf("remove one of two tags: %+v %v", res.Items, err)
+	}
+	// the last tag of an image in use is a conflict
+	if _, err := e.ImageRemove(ctx, "busybox", client.ImageRemoveOptions{}); !cerrdefs.IsConflict(err) {
+		t.Errorf("remove last tag in use: %v", err)
+	}
+}

@@ -310,3 +310,13 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestBindingsNeedExposedPorts(t *testing.T) {
+	e, _ := newEngine(t)
+	pull(t, e, "busybox")
+	id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: &container.Config{Cmd: []string{"sleep", "60"}},
+		HostConfig: &container.HostConfig{PortBindings: network.PortMap{network.MustParsePort("9000/tcp"): {{HostPort: "19000"}}}}})
+	if p := inspect(t, e, id).NetworkSettings.Ports; len(p) != 0 {
+		t.Errorf("unexposed port published: %v", p)
+	}
+}

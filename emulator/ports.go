@@ -89,9 +89,13 @@ func (s *state) bindPorts(c *ctrRec, endpointID string) (network.PortMap, error)
 	for p := range c.Config.ExposedPorts {
 		out[p] = nil
 	}
+	// dockerd publishes only exposed ports: PortBindings of a port that is not in
+	// Config.ExposedPorts bind nothing (compose and the CLI expose bound ports).
 	req := network.PortMap{}
 	for p, bs := range c.HostConfig.PortBindings {
-		req[p] = bs
+		if _, exposed := c.Config.ExposedPorts[p]; exposed {
+			req[p] = bs
+		}
 	}
 	if c.HostConfig.PublishAllPorts {
 		for p := range c.Config.ExposedPorts {
