@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -76,6 +77,29 @@ func TestE2EWatchConvergesEditsHealsDriftAndKeepsRunningOnCtrlC(t *testing.T) {
 
 	// An in-place edit converges.
 	s.edit("compose.yaml", "LOG_LEVEL: info", "LOG_LEVEL: debug")
+	w.waitFor(`^Apply complete: 0 added, 1 changed`)
+
+	// Write-temp-then-rename (most editors' atomic save) converges.
+	p := filepath.Join(s.dir, "compose.yaml")
+	cur, _ := os.ReadFile(p)
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Replace(string(cur), "MODE: web", "MODE: api", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		t.Fatal(err)
+	}
+	w.waitFor(`^Apply complete: 0 added, 1 changed`)
+
+	// vim's save: rename the file to a backup, write a new one, delete the backup.
+	cur, _ = os.ReadFile(p)
+	if err := os.Rename(p, p+"~"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(cur), "MODE: api", "MODE: web", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p + "~")
 	w.waitFor(`^Apply complete: 0 added, 1 changed`)
 
 	// A bad edit keeps the running stack and says so; the fix converges.
