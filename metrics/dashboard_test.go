@@ -322,7 +322,7 @@ func alertQueries(t *testing.T) []query {
 			Name  string `yaml:"name"`
 			Rules []struct {
 				Alert, Record, Expr, For string
-				Annotations          map[string]string
+				Annotations              map[string]string
 			} `yaml:"rules"`
 		} `yaml:"groups"`
 	}
