@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/reconciler/reconciler/metrics"
 )
 
 // The containers testdata/compose.yaml makes.
@@ -99,8 +101,8 @@ scrape_configs:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s) != 10 {
-			t.Errorf("reconcile_total has %d series, want 10 (2 results x 5 triggers): %v", len(s), s)
+		if want := len(metrics.Results) * len(metrics.Triggers); len(s) != want {
+			t.Errorf("reconcile_total has %d series, want %d (every result x trigger): %v", len(s), want, s)
 		}
 		s, err = promQuery(promAddr, `reconciler_resources{kind="container", state="desired"}`)
 		if err != nil {
