@@ -10,19 +10,12 @@ var allowlist = map[string]string{
 		"only when the request says CheckDuplicate, which moby's client v0.6.2 never sends, so it creates a second " +
 		"network of the same name; API 1.44+ always answers 409, as the emulator does (the reconciler must not rely " +
 		"on create failing against a 1.41 daemon)",
-	"in-use/image remove in use": "emulator bug: removing one of several tags of an image a running container uses " +
-		"only untags it on dockerd (the in-use conflict applies to the last reference); the emulator answers 409",
-	"in-use/image remove": "follows from in-use/image remove in use: on dockerd the tag is already gone",
-	"ports/c ports": "emulator bug: dockerd 20.10 publishes only ports listed in Config.ExposedPorts, so PortBindings alone " +
-		"publish nothing (the CLI and compose always expose bound ports); the emulator publishes them",
 	"prune/volume prune": "API version: at API 1.41 (dockerd 20.10) volume prune removes every unused volume " +
 		"matching the filters; from 1.42 only anonymous ones unless all=true; the in-process emulator follows 1.47",
 	"filters/networks dangling=true": "dockerd 20.10 quirk: its dangling filter reads the list entries' Containers, " +
 		"which the list endpoint leaves empty, so every user network counts as dangling even with a running " +
 		"container; the emulator follows the documented meaning (no endpoints), as network prune does on both",
 	"filters/networks dangling=false": "the same dockerd 20.10 dangling quirk",
-	"events/event sequence": "emulator bug: at start dockerd emits network connect before volume mount; " +
-		"the emulator emits volume mount first (every other event, attribute and the order otherwise agree)",
 	"shapes/image": "fixture and emulator: dockerd's imported busybox has Comment \"Imported from -\" (the " +
 		"catalog image has none), and the emulator's image inspect has no GraphDriver (dockerd: vfs)",
 }
