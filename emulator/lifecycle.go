@@ -20,6 +20,9 @@ import (
 // dockerd does). Starting a running container is "not modified" (nil error, as
 // moby's client reports a 304).
 func (e *Engine) ContainerStart(ctx context.Context, ref string, options client.ContainerStartOptions) (client.ContainerStartResult, error) {
+	if err := e.faultContainer(ctx, OpContainerStart, ref); err != nil { // fault injection (faults.go)
+		return client.ContainerStartResult{}, err
+	}
 	err := e.update(ctx, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
@@ -227,6 +230,9 @@ func (t *txn) stop(c *ctrRec, signal string) error {
 // ContainerStop stops a running container. Stopping a stopped one is "not
 // modified" (nil error, as moby's client reports a 304).
 func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.ContainerStopOptions) (client.ContainerStopResult, error) {
+	if err := e.faultContainer(ctx, OpContainerStop, ref); err != nil { // fault injection (faults.go)
+		return client.ContainerStopResult{}, err
+	}
 	err := e.update(ctx, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
@@ -255,6 +261,9 @@ func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.C
 
 // ContainerRestart stops (if running) and starts a container.
 func (e *Engine) ContainerRestart(ctx context.Context, ref string, options client.ContainerRestartOptions) (client.ContainerRestartResult, error) {
+	if err := e.faultContainer(ctx, OpContainerRestart, ref); err != nil { // fault injection (faults.go)
+		return client.ContainerRestartResult{}, err
+	}
 	err := e.update(ctx, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
@@ -279,6 +288,9 @@ func (e *Engine) ContainerRestart(ctx context.Context, ref string, options clien
 // that ends the process counts as a manual stop: the restart policy does not
 // restart it.
 func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.ContainerKillOptions) (client.ContainerKillResult, error) {
+	if err := e.faultContainer(ctx, OpContainerKill, ref); err != nil { // fault injection (faults.go)
+		return client.ContainerKillResult{}, err
+	}
 	name := options.Signal
 	if name == "" {
 		name = "SIGKILL"

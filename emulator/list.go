@@ -16,6 +16,9 @@ var validHealth = map[string]bool{"starting": true, "healthy": true, "unhealthy"
 // ContainerList lists containers newest first, filtered as dockerd filters them.
 // Without All (or a status filter, or a Limit) only running containers are listed.
 func (e *Engine) ContainerList(ctx context.Context, options client.ContainerListOptions) (client.ContainerListResult, error) {
+	if err := e.faultCheck(ctx, OpContainerList, faultTarget{}); err != nil { // fault injection (faults.go)
+		return client.ContainerListResult{}, err
+	}
 	out := client.ContainerListResult{Items: []container.Summary{}}
 	f, err := newFilter(options.Filters, containerListFilters)
 	if err != nil {

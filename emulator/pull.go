@@ -19,6 +19,9 @@ import (
 
 // ImagePull pulls ref from the engine's image source and stores it under its tag.
 func (e *Engine) ImagePull(ctx context.Context, ref string, options client.ImagePullOptions) (client.ImagePullResponse, error) {
+	if err := e.faultCheck(ctx, OpImagePull, faultTarget{Image: ref}); err != nil { // fault injection (faults.go)
+		return nil, err
+	}
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
 		return nil, errInvalid("invalid reference format: %s", strings.TrimPrefix(err.Error(), "invalid reference format: "))

@@ -13,7 +13,7 @@ import (
 
 // schemaVersion is the store layout this binary writes. Open migrates older stores
 // step by step (migrations[i] takes version i to i+1) and refuses newer ones.
-const schemaVersion = 1
+const schemaVersion = 2
 
 var migrations = []string{
 	// 0 -> 1: the initial layout. Objects are rows keyed by id holding the JSON of the
@@ -38,6 +38,8 @@ CREATE TABLE events (seq INTEGER PRIMARY KEY, time_nano INTEGER NOT NULL,
 	type TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, doc BLOB NOT NULL);
 INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0);
 `,
+	// 1 -> 2: fault rules (faults_store.go), built images' files and build cache (build_image.go).
+	migrateFaultsAndBuilds,
 }
 
 // kind names an object table.

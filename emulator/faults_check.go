@@ -1,0 +1,302 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/client"
+)
+
+// faultTarget is what an engine call acts on, for matching rules. ref (with kind
+// 'c', 'n' or 'v') is resolved to the object's names and labels only when a rule
+// for the operation exists.
+type faultTarget struct {
+	Names  []string
+	Labels map[string]string
+	Image  string
+	ref    string
+	kind   byte
+}
+
+// faultContainer, faultNetwork and faultVolume are the hooks of methods taking a
+// reference (one line at the top of each).
+func (e *Engine) faultContainer(ctx context.Context, op, ref string) error {
+	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'c'})
+}
+func (e *Engine) faultNetwork(ctx context.Context, op, ref string) error {
+	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'n'})
+}
+func (e *Engine) faultVolume(ctx context.Context, op, ref string) error {
+	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'v'})
+}
+
+// faultCheck applies the rules for one call of op: due crashes happen first, then
+// matching latency rules delay the call (engine clock) and the first matching
+// FaultFail or FaultDenyPull rule fails it. Each affected rule uses up one of its
+// Times, in the same store transaction, so two processes never both consume the
+// last one.
+func (e *Engine) faultCheck(ctx context.Context, op string, tgt faultTarget) error {
+	rules, err := e.readFaults(ctx)
+	if err != nil || len(rules) == 0 {
+		return err
+	}
+	if slices.ContainsFunc(rules, func(f Fault) bool { return f.Kind == FaultCrash }) {
+		if err := e.applyDueCrashes(ctx); err != nil {
+			return err
+		}
+	}
+	if !slices.ContainsFunc(rules, func(f Fault) bool { return f.opMatches(op) }) {
+		return nil
+	}
+	if tgt.ref != "" {
+		if err := e.view(ctx, func(s *state) error { tgt.resolve(s); return nil }); err != nil {
+			return err
+		}
+	}
+	var delay time.Duration
+	var failure error
+	err = e.rawTx(ctx, true, func(c *sql.Conn) error {
+		rules, err := loadFaults(ctx, c)
+		if err != nil {
+			return err
+		}
+		for _, f := range rules {
+			if !f.opMatches(op) || !f.targetMatches(tgt) {
+				continue
+			}
+			switch f.Kind {
+			case FaultLatency:
+				delay += f.Latency
+			case FaultFail, FaultDenyPull:
+				if failure != nil {
+					continue
+				}
+				if f.Kind == FaultFail {
+					failure = f.injected(op)
+				} else {
+					failure = f.denied()
+				}
+			default:
+				continue
+			}
+			if err := consume(ctx, c, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if delay > 0 {
+		select {
+		case <-e.clock.After(delay):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return failure
+}
+
+// consume uses up one of f's Times, removing it at zero (Times 0: unlimited).
+func consume(ctx context.Context, c *sql.Conn, f Fault) error {
+	switch {
+	case f.Times == 0:
+		return nil
+	case f.Times == 1:
+		_, err := deleteFault(ctx, c, f.ID)
+		return err
+	default:
+		f.Times--
+		return saveFault(ctx, c, f)
+	}
+}
+
+func (f Fault) opMatches(op string) bool {
+	switch f.Kind {
+	case FaultFail, FaultLatency:
+		return f.Op == OpAny || f.Op == op
+	case FaultDenyPull:
+		return op == OpImagePull
+	}
+	return false
+}
+
+func (f Fault) targetMatches(t faultTarget) bool {
+	m := f.Match
+	if m.Name != "" && !slices.Contains(t.Names, strings.TrimPrefix(m.Name, "/")) {
+		return false
+	}
+	if m.Label != "" {
+		k, v, hasV := strings.Cut(m.Label, "=")
+		got, ok := t.Labels[k]
+		if !ok || (hasV && got != v) {
+			return false
+		}
+	}
+	if m.Image != "" {
+		if f.Kind == FaultDenyPull {
+			return denyMatches(m.Image, t.Image)
+		}
+		return t.Image != "" && normRef(m.Image) == normRef(t.Image)
+	}
+	return true
+}
+
+// normRef normalises an image reference ("nginx" -> docker.io/library/nginx:latest);
+// ids and malformed references are kept as given.
+func normRef(r string) string {
+	if strings.HasPrefix(r, "sha256:") {
+		return r
+	}
+	n, err := reference.ParseNormalizedNamed(r)
+	if err != nil {
+		return r
+	}
+	return reference.TagNameOnly(n).String()
+}
+
+// denyMatches: a bare repository rule denies every tag and digest of it; a tagged
+// or digested rule denies exactly that reference.
+func denyMatches(rule, pulled string) bool {
+	rn, err := reference.ParseNormalizedNamed(rule)
+	if err != nil {
+		return false
+	}
+	pn, err := reference.ParseNormalizedNamed(pulled)
+	if err != nil {
+		return false
+	}
+	if reference.IsNameOnly(rn) {
+		return rn.Name() == pn.Name()
+	}
+	return reference.TagNameOnly(rn).String() == reference.TagNameOnly(pn).String()
+}
+
+// resolve fills the target's names, labels and image from the object ref names.
+func (t *faultTarget) resolve(s *state) {
+	t.Names = append(t.Names, strings.TrimPrefix(t.ref, "/"))
+	switch t.kind {
+	case 'c':
+		if c, err := s.lookupContainer(t.ref); err == nil {
+			t.Names = append(t.Names, c.Name, c.ID)
+			t.Labels, t.Image = c.Config.Labels, c.Config.Image
+		}
+	case 'n':
+		if n, err := s.lookupNetwork(t.ref); err == nil {
+			t.Names = append(t.Names, n.Name, n.ID)
+			t.Labels = n.Labels
+		}
+	case 'v':
+		if v, err := s.lookupVolume(t.ref); err == nil {
+			t.Names = append(t.Names, v.Name)
+			t.Labels = v.Labels
+		}
+	}
+}
+
+// applyDueCrashes makes the containers of crash rules due by now die, each at its
+// rule's time (Created + After), and removes those rules. A container no longer
+// running, or restarted since that time, is left alone.
+func (e *Engine) applyDueCrashes(ctx context.Context) error {
+	rules, err := e.readFaults(ctx)
+	if err != nil {
+		return err
+	}
+	now := e.now()
+	for _, f := range rules {
+		if f.Kind != FaultCrash {
+			continue
+		}
+		at := f.Created.Add(f.After)
+		if at.After(now) {
+			continue
+		}
+		err := e.update(ctx, func(t *txn) error {
+			c := t.s.containers[f.ContainerID]
+			if c == nil || !c.State.Running || c.State.StartedAt.After(at) {
+				return nil
+			}
+			c = cloneContainer(c)
+			saved := t.now
+			t.now = at
+			t.exit(c, f.ExitCode, "")
+			err := t.afterExit(c, false)
+			t.now = saved
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := e.rawTx(ctx, true, func(c *sql.Conn) error { _, err := deleteFault(ctx, c, f.ID); return err }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markUnhealthy turns the health of an unhealthy rule's container to unhealthy now,
+// with a failing probe in its log and a health_status event. A container without a
+// health check is left alone (the rule stays, for when it gets one).
+func (e *Engine) markUnhealthy(ctx context.Context, f Fault) error {
+	return e.update(ctx, func(t *txn) error {
+		c := t.s.containers[f.ContainerID]
+		if c == nil || !c.State.Running || c.State.Health == nil {
+			return nil
+		}
+		c = cloneContainer(c)
+		h := *c.State.Health
+		h.Log = slices.Clone(h.Log)
+		msg := f.Error.Message
+		if msg == "" {
+			msg = "injected fault: health check failed"
+		}
+		retries := 0
+		if c.Config.Healthcheck != nil {
+			retries = c.Config.Healthcheck.Retries
+		}
+		h.FailingStreak = max(h.FailingStreak+1, defaultRetriesIfZero(retries))
+		h.Log = append(h.Log, &container.HealthcheckResult{Start: t.now, End: t.now, ExitCode: 1, Output: msg})
+		if n := len(h.Log); n > maxHealthLog {
+			h.Log = h.Log[n-maxHealthLog:]
+		}
+		changed := h.Status != container.Unhealthy
+		h.Status = container.Unhealthy
+		c.State.Health = &h
+		t.putContainer(c)
+		if changed {
+			t.containerEvent(events.Action("health_status: "+string(container.Unhealthy)), c, nil)
+		}
+		return nil
+	})
+}
+
+// unhealthyFault reports whether an unhealthy rule holds for the container, for
+// the runtime's health transitions (inside a txn: the store transaction is open).
+func (t *txn) unhealthyFault(ctx context.Context, containerID string) bool {
+	rules, err := loadFaults(ctx, t.e.st.conn)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(rules, func(f Fault) bool {
+		return f.Kind == FaultUnhealthy && f.ContainerID == containerID
+	})
+}
+
+// createTarget is ContainerCreate's fault target: the new name, labels and image.
+func createTarget(o client.ContainerCreateOptions) faultTarget {
+	t := faultTarget{Names: []string{strings.TrimPrefix(o.Name, "/")}, Image: o.Image}
+	if o.Config != nil {
+		t.Labels = o.Config.Labels
+		if t.Image == "" {
+			t.Image = o.Config.Image
+		}
+	}
+	return t
+}
