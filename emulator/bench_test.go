@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"github.com/reconciler/reconciler/emulator"
@@ -60,3 +62,35 @@ func BenchmarkListLabelFilter10k(b *testing.B) {
 }
 
 var _ emulator.API = (*emulator.Engine)(nil)
+
+// BenchmarkObserve1000Healthy observes 1000 running postgres containers with a
+// health check as the reconciler does: one list, then an inspect of each, once
+// they are all healthy (steady state; a fake clock keeps them there).
+// Target: <= 50 ms per op.
+func BenchmarkObserve1000Healthy(b *testing.B) {
+	ctx := context.Background()
+	clk := clockwork.NewFakeClockAt(epoch)
+	e, _ := newFileEngine(b, emulator.WithClock(clk))
+	pull(b, e, "postgres")
+	for j := 0; j < 1000; j++ {
+		run(b, e, client.ContainerCreateOptions{Name: fmt.Sprintf("db%d", j), Image: "postgres",
+			Config: &container.Config{Env: []string{"POSTGRES_PASSWORD=x"},
+				Healthcheck: &container.HealthConfig{Test: []string{"CMD-SHELL", "pg_isready"}, Interval: time.Second}}})
+	}
+	clk.Advance(time.Minute)
+	if h := inspect(b, e, "db999").State.Health.Status; h != container.Healthy {
+		b.Fatalf("db999 is %s, want healthy", h)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := e.ContainerList(ctx, client.ContainerListOptions{})
+		if err != nil || len(res.Items) != 1000 {
+			b.Fatal(err, len(res.Items))
+		}
+		for _, it := range res.Items {
+			if _, err := e.ContainerInspect(ctx, it.ID, client.ContainerInspectOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -16,22 +16,6 @@ import (
 
 const labelProject = "com.docker.compose.project"
 
-// clone deep-copies a JSON-shaped value.
-func clone[T any](v *T) *T {
-	if v == nil {
-		return nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	out := new(T)
-	if err := json.Unmarshal(b, out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
 func cloneContainer(c *ctrRec) *ctrRec {
 	out := *c
 	out.Networks = make(map[string]*network.EndpointSettings, len(c.Networks))
@@ -41,6 +25,7 @@ func cloneContainer(c *ctrRec) *ctrRec {
 	out.Ports = maps.Clone(c.Ports)
 	out.Mounts = slices.Clone(c.Mounts)
 	out.Args = slices.Clone(c.Args)
+	out.Runs = slices.Clone(c.Runs)
 	if c.State.Health != nil {
 		h := *c.State.Health
 		h.Log = slices.Clone(h.Log)

@@ -27,7 +27,7 @@ func TestContainerFilters(t *testing.T) {
 	must[client.NetworkCreateResult](t)(e.NetworkCreate(ctx, "front", client.NetworkCreateOptions{}))
 	mk := func(name, img string, labels map[string]string, hc *container.HostConfig, start bool) string {
 		res := must[client.ContainerCreateResult](t)(e.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name, Image: img,
-			Config: &container.Config{Labels: labels}, HostConfig: hc}))
+			Config: &container.Config{Labels: labels, OpenStdin: true, Tty: true}, HostConfig: hc}))
 		if start {
 			must[client.ContainerStartResult](t)(e.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}))
 		}

@@ -62,9 +62,20 @@ func pull(t testing.TB, api emulator.API, ref string) {
 }
 
 // run creates and starts a container, returning its id.
+// run creates and starts a container. busybox without a command is run as
+// `docker run -dit busybox` would: its shell waits on the open stdin (a bare
+// `sh` with stdin closed exits at once, as in Docker).
 func run(t testing.TB, api emulator.API, opts client.ContainerCreateOptions) string {
 	t.Helper()
 	ctx := context.Background()
+	if opts.Image == "busybox" && (opts.Config == nil || (len(opts.Config.Cmd) == 0 && len(opts.Config.Entrypoint) == 0)) {
+		cfg := container.Config{}
+		if opts.Config != nil {
+			cfg = *opts.Config
+		}
+		cfg.OpenStdin, cfg.Tty = true, true
+		opts.Config = &cfg
+	}
 	res, err := api.ContainerCreate(ctx, opts)
 	if err != nil {
 		t.Fatalf("create %s: %v", opts.Name, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
+	"github.com/reconciler/reconciler/emulator/process"
 )
 
 // ContainerStart starts a container: its endpoints get addresses, its ports are bound
@@ -56,6 +57,14 @@ func (t *txn) start(c *ctrRec) error {
 			return errConflict("cannot join network of a non running container: %s", other.ID)
 		}
 	}
+	spec, err := t.procSpec(c)
+	if err != nil {
+		// dockerd: the start fails (400) and the container keeps exit code 127.
+		c.State.ExitCode = 127
+		c.State.Error = err.Error()
+		t.putContainer(c)
+		return keep{err}
+	}
 	ports, err := t.s.bindPorts(c, newID())
 	if err != nil {
 		c.State.ExitCode = 128
@@ -78,6 +87,11 @@ func (t *txn) start(c *ctrRec) error {
 		}
 	}
 	c.Ports = ports
+	c.Proc = spec
+	c.Runs = append(c.Runs, process.Run{Start: t.now})
+	if len(c.Runs) > maxRuns {
+		c.Runs = c.Runs[len(c.Runs)-maxRuns:]
+	}
 	c.State = ctrState{
 		Status: container.StateRunning, Running: true, Pid: simulatedPid(c), StartedAt: t.now,
 		FinishedAt: c.State.FinishedAt,
@@ -101,6 +115,9 @@ func (t *txn) exit(c *ctrRec, code int, kill string) {
 	c.State.Pid = 0
 	c.State.ExitCode = code
 	c.State.FinishedAt = t.now
+	if n := len(c.Runs); n > 0 && c.Runs[n-1].End.IsZero() {
+		c.Runs[n-1].End, c.Runs[n-1].ExitCode = t.now, code
+	}
 	c.Ports = nil
 	t.containerEvent(events.ActionDie, c, map[string]string{"exitCode": strconv.Itoa(code)})
 	for _, name := range slices.Sorted(maps.Keys(c.Networks)) {
@@ -180,6 +197,10 @@ func parseSignal(s string) (syscall.Signal, error) {
 // signalExit decides what a signal does to c's process: whether it ends and with
 // which exit code.
 func (c *ctrRec) signalExit(sig syscall.Signal) (exits bool, code int) {
+	if c.Proc != nil {
+		exits, code, _ := c.Proc.Response(int(sig))
+		return exits, code
+	}
 	switch sig {
 	case syscall.SIGKILL:
 		return true, 137

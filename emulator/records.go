@@ -7,6 +7,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/volume"
+	"github.com/reconciler/reconciler/emulator/process"
 )
 
 // ctrRec is a container as the engine keeps it (one row of the containers table).
@@ -33,6 +34,12 @@ type ctrRec struct {
 	Due          time.Time
 	RestartAt    time.Time     // while restarting: when the next start happens
 	RestartDelay time.Duration // current restart backoff
+	// Proc is the process spec built at the last start (shell+process): the
+	// command's result, signals, health probes. Nil before the first start.
+	Proc *process.Spec `json:",omitempty"`
+	// Runs are the command's executions (starts and automatic restarts), oldest
+	// first, for logs; bounded by maxRuns.
+	Runs []process.Run `json:",omitempty"`
 }
 
 // ctrState is container.State with real timestamps.

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"errors"
 	"path"
 	"strconv"
 	"strings"
@@ -8,18 +9,23 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
+	"github.com/reconciler/reconciler/emulator/process"
+	"github.com/reconciler/reconciler/emulator/shell"
 )
 
 // The simulated runtime. A container's process is not a goroutine but a function
-// of its command, its start time and the clock: proc says whether and when it exits
-// on its own, healthPlan when its health status flips. Every engine call first runs
-// advance, which applies the transitions due by the clock's now, each stamped with
-// the time it happened (not the time it was seen). So the state at any time is a
-// function of what was done and when, in every process.
+// of its command, its start time and the clock. At start the command and the
+// health probes are interpreted once by package shell (process.NewSpec) and the
+// resulting process.Spec is stored with the container: proc says whether and
+// when the command exits on its own, healthSteps when its health status flips
+// (a catalog server is ready after its start-up delay), Spec.Response what a
+// signal does. Every engine call first runs advance, which applies the
+// transitions due by the clock's now, each stamped with the time it happened
+// (not the time it was seen). So the state at any time is a function of what
+// was done and when, in every process.
 //
-// Commands understood: true, false, exit N, sleep N (exit 0 after N seconds), and
-// `sh -c` scripts made of those joined by ";" or "&&". Anything else (a server's
-// default command) runs until stopped.
+// Containers stored before specs existed (Proc nil) keep the minimal model:
+// true, false, exit N, sleep N and `sh -c` scripts of those.
 
 // Health check defaults, as dockerd's.
 const (
@@ -90,8 +96,67 @@ func isShell(p string) bool {
 	return false
 }
 
+// maxRuns bounds the runs a container remembers for its logs.
+const maxRuns = 50
+
+// procSpec interprets c's command and health probes as the shell/process
+// packages do at start (their filesystem effects happen now). A container with
+// no command keeps a nil spec: it runs until stopped.
+func (t *txn) procSpec(c *ctrRec) (*process.Spec, error) {
+	if c.Path == "" {
+		return nil, nil
+	}
+	rp := c.HostConfig.RestartPolicy
+	spec, err := process.NewSpec(process.Config{
+		Argv:        append([]string{c.Path}, c.Args...),
+		Context:     t.shellContext(c),
+		Init:        c.HostConfig.Init != nil && *c.HostConfig.Init,
+		StopSignal:  c.Config.StopSignal,
+		Restart:     process.RestartPolicy{Name: string(rp.Name), MaxRetries: rp.MaximumRetryCount},
+		Healthcheck: c.Config.Healthcheck,
+	})
+	var nf *shell.NotFoundError
+	switch {
+	case errors.As(err, &nf):
+		return nil, errInvalid("%s", nf.Error())
+	case errors.Is(err, shell.ErrNoCommand):
+		return nil, errInvalid("No command specified")
+	case err != nil:
+		return nil, errInvalid("%s", err.Error())
+	}
+	return spec, nil
+}
+
+// shellContext is what a command run in c sees: its env, dir, user, hostname,
+// filesystem and network view.
+func (t *txn) shellContext(c *ctrRec) shell.Context {
+	return shell.Context{
+		Env: c.Config.Env, Dir: c.Config.WorkingDir, User: c.Config.User, Hostname: c.Config.Hostname,
+		FS: shell.NewMemFS("/tmp", "/etc", "/var/log"), Resolver: t.resolver(c), Image: imageRepo(c.Config.Image),
+		Tty: c.Config.Tty, OpenStdin: c.Config.OpenStdin,
+	}
+}
+
+// imageRepo is the repository of ref without tag or digest ("postgres").
+func imageRepo(ref string) string {
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref = ref[:i]
+	}
+	return ref
+}
+
 // proc tells whether the container's command exits on its own, when, and with what.
 func (c *ctrRec) proc() (exits bool, after time.Duration, code int) {
+	if c.Proc != nil {
+		cmd := &c.Proc.Command
+		return !cmd.RunsForever, cmd.Duration, cmd.ExitCode
+	}
+	if c.Path == "" {
+		return false, 0, 0
+	}
 	if isShell(c.Path) && len(c.Args) >= 2 && c.Args[0] == "-c" {
 		after, code, ok := evalScript(c.Args[1])
 		return ok, after, code
@@ -100,8 +165,88 @@ func (c *ctrRec) proc() (exits bool, after time.Duration, code int) {
 	return ok, d, code
 }
 
+// probe is the outcome of c's health probe run at p.
+func (c *ctrRec) probe(p time.Time) process.Probe {
+	h := c.Proc.Health
+	if srv := c.Proc.Command.Server; srv != nil && !p.Before(c.State.StartedAt.Add(srv.ReadyAfter)) {
+		return h.Ready
+	}
+	return h.NotReady
+}
+
+// healthSteps simulates c's health probes from its start and returns the
+// status changes in order (at most a few: starting -> unhealthy -> healthy).
+func (c *ctrRec) healthSteps() []healthStep {
+	h := c.Proc.Health
+	retries := h.Retries
+	if retries <= 0 {
+		retries = defaultRetries
+	}
+	start := c.State.StartedAt
+	var readyAt time.Time
+	if srv := c.Proc.Command.Server; srv != nil {
+		readyAt = start.Add(srv.ReadyAfter)
+	}
+	hc := &container.HealthConfig{Interval: h.Interval, StartPeriod: h.StartPeriod, StartInterval: h.StartInterval}
+	status, streak := container.Starting, 0
+	var out []healthStep
+	settled := 0
+	for _, p := range probeTimes(hc, start, 2000) {
+		pr := c.probe(p)
+		next := status
+		if pr.ExitCode == 0 {
+			next, streak = container.Healthy, 0
+		} else if p.Sub(start) >= h.StartPeriod {
+			streak++
+			if streak >= retries {
+				next = container.Unhealthy
+			}
+		}
+		if next != status {
+			status = next
+			out = append(out, healthStep{At: p, Status: status, Streak: streak, Probe: pr})
+		}
+		if !p.Before(readyAt) {
+			// The outcome no longer changes: the status settles within retries probes.
+			if settled++; settled > retries+1 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+type healthStep struct {
+	At     time.Time
+	Status container.HealthStatus
+	Streak int
+	Probe  process.Probe
+}
+
+// healthChange returns c's next health status change after the last recorded
+// one (zero time: none).
+func (c *ctrRec) healthChange() (healthStep, bool) {
+	if c.State.Health == nil {
+		return healthStep{}, false
+	}
+	if c.Proc == nil || c.Proc.Health == nil {
+		at, status := c.legacyHealthChange()
+		return healthStep{At: at, Status: status}, !at.IsZero()
+	}
+	var last time.Time
+	if n := len(c.State.Health.Log); n > 0 {
+		last = c.State.Health.Log[n-1].Start
+	}
+	for _, st := range c.healthSteps() {
+		if st.At.After(last) && st.Status != c.State.Health.Status {
+			return st, true
+		}
+	}
+	return healthStep{}, false
+}
+
 // healthPlan returns the container's health check: whether there is one and
-// whether its test passes.
+// whether its test passes (containers started before process specs existed).
 func (c *ctrRec) healthPlan() (hc *container.HealthConfig, passing bool) {
 	h := c.Config.Healthcheck
 	if h == nil || len(h.Test) == 0 || h.Test[0] == "NONE" {
@@ -153,9 +298,9 @@ func probeTimes(h *container.HealthConfig, start time.Time, n int) []time.Time {
 	return out
 }
 
-// healthChange returns when the health status next changes and to what (zero time:
-// it does not).
-func (c *ctrRec) healthChange() (time.Time, container.HealthStatus) {
+// legacyHealthChange returns when the health status next changes and to what
+// (zero time: it does not) for a container without a process spec.
+func (c *ctrRec) legacyHealthChange() (time.Time, container.HealthStatus) {
 	h, passing := c.healthPlan()
 	if h == nil || c.State.Health == nil {
 		return time.Time{}, ""
@@ -199,8 +344,8 @@ func (c *ctrRec) nextTransition() time.Time {
 	if exits, after, _ := c.proc(); exits {
 		next = st.StartedAt.Add(after)
 	}
-	if h, _ := c.healthChange(); !h.IsZero() && (next.IsZero() || h.Before(next)) {
-		next = h
+	if h, ok := c.healthChange(); ok && (next.IsZero() || h.At.Before(next)) {
+		next = h.At
 	}
 	return next
 }
@@ -239,16 +384,23 @@ func (t *txn) transition(c *ctrRec) {
 		}
 		return
 	}
-	if at, status := c.healthChange(); !at.IsZero() && at.Equal(t.now) {
-		code := 0
-		if status == container.Unhealthy {
+	if st, ok := c.healthChange(); ok && st.At.Equal(t.now) {
+		status := st.Status
+		code, out, end := 0, "", t.now
+		if c.Proc != nil && c.Proc.Health != nil {
+			code, out = st.Probe.ExitCode, st.Probe.Output
+			if !st.Probe.Forever {
+				end = t.now.Add(st.Probe.Duration)
+			}
+			c.State.Health.FailingStreak = st.Streak
+		} else if status == container.Unhealthy {
 			code = 1
 			c.State.Health.FailingStreak = defaultRetriesIfZero(c.Config.Healthcheck.Retries)
 		} else {
 			c.State.Health.FailingStreak = 0
 		}
 		c.State.Health.Status = status
-		c.State.Health.Log = append(c.State.Health.Log, &container.HealthcheckResult{Start: t.now, End: t.now, ExitCode: code})
+		c.State.Health.Log = append(c.State.Health.Log, &container.HealthcheckResult{Start: t.now, End: end, ExitCode: code, Output: out})
 		if n := len(c.State.Health.Log); n > maxHealthLog {
 			c.State.Health.Log = c.State.Health.Log[n-maxHealthLog:]
 		}

@@ -2,9 +2,11 @@ package emulator_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 )
@@ -25,6 +27,10 @@ func TestRuntimeCommands(t *testing.T) {
 		{"sleep 5 exits 0 at 5s", []string{"sleep", "5"}, 7 * time.Second, container.StateExited, 0, 5 * time.Second},
 		{"script sleep then exit", []string{"sh", "-c", "sleep 2; exit 4"}, 3 * time.Second, container.StateExited, 4, 2 * time.Second},
 		{"server runs until stopped", []string{"nginx", "-g", "daemon off;"}, time.Hour, container.StateRunning, 0, 0},
+		{"echo then exit 0 ends", []string{"sh", "-c", "echo hi; exit 0"}, 0, container.StateExited, 0, 0},
+		{"|| and a variable", []string{"sh", "-c", `false || exit $((2+3))`}, 0, container.StateExited, 5, 0},
+		{"malformed script: sh exits 2", []string{"sh", "-c", "echo 'unterminated"}, 0, container.StateExited, 2, 0},
+		{"sleep infinity runs", []string{"sleep", "infinity"}, time.Hour, container.StateRunning, 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,5 +150,51 @@ func TestKillDisablesRestart(t *testing.T) {
 	clk.Advance(time.Minute)
 	if st := inspect(t, e, id).State; st.Status != container.StateExited || st.ExitCode != 137 {
 		t.Errorf("killed restart=always container: %s (%d)", st.Status, st.ExitCode)
+	}
+}
+
+func TestRuntimeUnknownExecutable(t *testing.T) {
+	e, _ := newEngine(t)
+	ctx := context.Background()
+	pull(t, e, "busybox")
+	id := must[client.ContainerCreateResult](t)(e.ContainerCreate(ctx, client.ContainerCreateOptions{Image: "busybox",
+		Config: &container.Config{Cmd: []string{"no-such-binary"}}})).ID
+	_, err := e.ContainerStart(ctx, id, client.ContainerStartOptions{})
+	if !cerrdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "no-such-binary") {
+		t.Fatalf("start error %v, want 400 naming the executable", err)
+	}
+	st := inspect(t, e, id).State
+	if st.Running || st.ExitCode != 127 || st.Error != err.Error() {
+		t.Errorf("state running=%v exit=%d error=%q, want exited 127 with the start error", st.Running, st.ExitCode, st.Error)
+	}
+}
+
+// A catalog server's health probe fails until its start-up delay has passed,
+// then passes: starting -> healthy; an `exit 1` check ends unhealthy.
+func TestRuntimeServerHealth(t *testing.T) {
+	cases := []struct {
+		name string
+		test []string
+		want container.HealthStatus
+	}{
+		{"pg_isready after start-up", []string{"CMD-SHELL", "pg_isready -U postgres"}, container.Healthy},
+		{"exit 1 always fails", []string{"CMD-SHELL", "exit 1"}, container.Unhealthy},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, clk := newEngine(t)
+			pull(t, e, "postgres")
+			id := run(t, e, client.ContainerCreateOptions{Image: "postgres", Config: &container.Config{
+				Env:         []string{"POSTGRES_PASSWORD=x"},
+				Healthcheck: &container.HealthConfig{Test: tc.test, Interval: time.Second, Retries: 3}}})
+			if got := inspect(t, e, id).State.Health.Status; got != container.Starting {
+				t.Fatalf("at start %s, want starting", got)
+			}
+			clk.Advance(time.Minute)
+			h := inspect(t, e, id).State.Health
+			if h.Status != tc.want || len(h.Log) == 0 {
+				t.Fatalf("after a minute %s (%d log entries), want %s", h.Status, len(h.Log), tc.want)
+			}
+		})
 	}
 }
