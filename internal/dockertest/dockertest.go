@@ -106,6 +106,14 @@ func (d *Daemon) LabelFilter() client.Filters {
 	return make(client.Filters).Add("label", LabelKey+"="+d.ID)
 }
 
+// Environ returns the environment a reconciler subprocess needs to drive
+// this daemon: DOCKER_HOST and RECONCILER_ENGINE=docker. Use d.ID as the
+// compose project name so that cleanup finds what the subprocess made (its
+// containers, networks and volumes are named "<project>-..." / "<project>_...").
+func (d *Daemon) Environ() []string {
+	return []string{"DOCKER_HOST=" + d.Host, "RECONCILER_ENGINE=docker"}
+}
+
 // TrackImage registers an image reference (a tag the test made) for removal
 // at cleanup.
 func (d *Daemon) TrackImage(ref string) {

@@ -95,3 +95,38 @@ func TestNamesAreValidAndUnique(t *testing.T) {
 		t.Fatal("empty name")
 	}
 }
+
+// TestProjectObjectsAreCleanedUp: objects named as compose names them for
+// project d.ID ("<id>_net", "<id>-web-1"), unlabelled, go at cleanup too.
+func TestProjectObjectsAreCleanedUp(t *testing.T) {
+	outer := dockertest.Start(t)
+	ctx := context.Background()
+	var project string
+	t.Run("inner", func(t *testing.T) {
+		d := dockertest.Start(t)
+		project = d.ID
+		if env := d.Environ(); len(env) == 0 || env[0] != "DOCKER_HOST="+d.Host {
+			t.Errorf("Environ() = %q, want DOCKER_HOST=%s first", env, d.Host)
+		}
+		if _, err := d.Client.NetworkCreate(ctx, project+"_net", client.NetworkCreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Client.VolumeCreate(ctx, client.VolumeCreateOptions{Name: project + "_vol"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Client.ContainerCreate(ctx, client.ContainerCreateOptions{Name: project + "-web-1",
+			Config: &container.Config{Image: dockertest.Image, Cmd: []string{"true"}}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	c := outer.Client
+	if _, err := c.NetworkInspect(ctx, project+"_net", client.NetworkInspectOptions{}); err == nil {
+		t.Error("network survived cleanup")
+	}
+	if _, err := c.VolumeInspect(ctx, project+"_vol", client.VolumeInspectOptions{}); err == nil {
+		t.Error("volume survived cleanup")
+	}
+	if _, err := c.ContainerInspect(ctx, project+"-web-1", client.ContainerInspectOptions{}); err == nil {
+		t.Error("container survived cleanup")
+	}
+}
