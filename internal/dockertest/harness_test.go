@@ -194,6 +194,11 @@ func runDiff(t *testing.T, sc scenario) {
 	sc.run(ctx, t, want)
 	got := &env{api: emu, id: id, rec: &recorder{}}
 	sc.run(ctx, t, got)
+	if testing.Verbose() {
+		for _, s := range want.rec.steps {
+			t.Logf("dockerd %s: %s", s.name, s.got)
+		}
+	}
 	compare(t, sc.name, want.rec.steps, got.rec.steps)
 }
 
