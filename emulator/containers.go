@@ -26,6 +26,10 @@ func cloneContainer(c *ctrRec) *ctrRec {
 	out.Mounts = slices.Clone(c.Mounts)
 	out.Args = slices.Clone(c.Args)
 	out.Runs = slices.Clone(c.Runs)
+	out.Layer = c.Layer.clone()
+	out.Binds = cloneTrees(c.Binds)
+	out.Tmpfs = cloneTrees(c.Tmpfs)
+	out.Execs = slices.Clone(c.Execs)
 	if c.State.Health != nil {
 		h := *c.State.Health
 		h.Log = slices.Clone(h.Log)

@@ -115,6 +115,7 @@ func (t *txn) exit(c *ctrRec, code int, kill string) {
 	c.State.Pid = 0
 	c.State.ExitCode = code
 	c.State.FinishedAt = t.now
+	c.Tmpfs = nil // tmpfs contents die with the process
 	if n := len(c.Runs); n > 0 && c.Runs[n-1].End.IsZero() {
 		c.Runs[n-1].End, c.Runs[n-1].ExitCode = t.now, code
 	}

@@ -40,6 +40,15 @@ type ctrRec struct {
 	// Runs are the command's executions (starts and automatic restarts), oldest
 	// first, for logs; bounded by maxRuns.
 	Runs []process.Run `json:",omitempty"`
+	// Layer is the writable layer's files (see files.go); Binds the files of
+	// bind mounts by host path; Tmpfs the files of tmpfs mounts by destination
+	// (emptied when the container stops).
+	Layer fileTree            `json:",omitempty"`
+	Binds map[string]fileTree `json:",omitempty"`
+	Tmpfs map[string]fileTree `json:",omitempty"`
+	// Execs are the container's exec instances, oldest first (see exec.go);
+	// records are replaced, never changed in place.
+	Execs []*execRec `json:",omitempty"`
 }
 
 // ctrState is container.State with real timestamps.
@@ -76,6 +85,8 @@ type volRec struct {
 	volume.Volume
 	Created   time.Time
 	Anonymous bool // created for an image VOLUME or `-v /path`: removed with `rm -v`
+	// Files are the volume's contents (see files.go).
+	Files fileTree `json:",omitempty"`
 }
 
 // imgRec is an image (one row of the images table).

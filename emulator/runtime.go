@@ -107,9 +107,11 @@ func (t *txn) procSpec(c *ctrRec) (*process.Spec, error) {
 		return nil, nil
 	}
 	rp := c.HostConfig.RestartPolicy
+	sc, files := t.shellContext(c)
+	defer files.save(t)
 	spec, err := process.NewSpec(process.Config{
 		Argv:        append([]string{c.Path}, c.Args...),
-		Context:     t.shellContext(c),
+		Context:     sc,
 		Init:        c.HostConfig.Init != nil && *c.HostConfig.Init,
 		StopSignal:  c.Config.StopSignal,
 		Restart:     process.RestartPolicy{Name: string(rp.Name), MaxRetries: rp.MaximumRetryCount},
@@ -128,13 +130,15 @@ func (t *txn) procSpec(c *ctrRec) (*process.Spec, error) {
 }
 
 // shellContext is what a command run in c sees: its env, dir, user, hostname,
-// filesystem and network view.
-func (t *txn) shellContext(c *ctrRec) shell.Context {
+// filesystem and network view. c must be a clone the caller puts; files.save
+// stores the volumes the command wrote.
+func (t *txn) shellContext(c *ctrRec) (shell.Context, *ctrFS) {
+	files := t.containerFS(c)
 	return shell.Context{
 		Env: c.Config.Env, Dir: c.Config.WorkingDir, User: c.Config.User, Hostname: c.Config.Hostname,
-		FS: shell.NewMemFS("/tmp", "/etc", "/var/log"), Resolver: t.resolver(c), Image: imageRepo(c.Config.Image),
+		FS: files, Resolver: t.resolver(c), Image: imageRepo(c.Config.Image),
 		Tty: c.Config.Tty, OpenStdin: c.Config.OpenStdin,
-	}
+	}, files
 }
 
 // imageRepo is the repository of ref without tag or digest ("postgres").

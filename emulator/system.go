@@ -116,8 +116,12 @@ func (e *Engine) DiskUsage(ctx context.Context, options client.DiskUsageOptions)
 			used := s.usedVolumes()
 			for _, v := range s.volumes {
 				out.Volumes.TotalCount++
+				size := v.Files.size()
+				out.Volumes.TotalSize += size
 				if used[v.Name] {
 					out.Volumes.ActiveCount++
+				} else {
+					out.Volumes.Reclaimable += size
 				}
 				if options.Verbose {
 					out.Volumes.Items = append(out.Volumes.Items, v.public(s, true))

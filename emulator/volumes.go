@@ -20,7 +20,7 @@ func (v *volRec) public(s *state, usage bool) volume.Volume {
 	out.Labels = cloneMap(v.Labels)
 	out.Options = cloneMap(v.Options)
 	if usage {
-		out.UsageData = &volume.UsageData{RefCount: int64(len(s.volumeUsers(v.Name))), Size: 0}
+		out.UsageData = &volume.UsageData{RefCount: int64(len(s.volumeUsers(v.Name))), Size: v.Files.size()}
 	}
 	return out
 }

@@ -1,0 +1,360 @@
+package emulator
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/moby/moby/api/types/mount"
+	"github.com/reconciler/reconciler/emulator/shell"
+)
+
+// Files. Every container sees one filesystem (ctrFS, a shell.FS): its writable
+// layer (ctrRec.Layer, seeded with a root skeleton at first start, gone with
+// the container) with its mounts over it: named and anonymous volumes
+// (volRec.Files, kept in the store with the volume, so they outlive the
+// container and are shared by every container mounting them), binds
+// (ctrRec.Binds, per container, keyed by host path) and tmpfs (ctrRec.Tmpfs,
+// emptied when the container stops). Files live in the records, so they are
+// saved by the transaction that changed them and every process sees them.
+
+// fileEntry is one file or directory of a fileTree.
+type fileEntry struct {
+	Dir  bool   `json:",omitempty"`
+	Data []byte `json:",omitempty"`
+}
+
+// fileTree is a filesystem keyed by clean absolute path; "/" is implicit.
+type fileTree map[string]fileEntry
+
+// size is the bytes held by the tree's regular files.
+func (ft fileTree) size() int64 {
+	var n int64
+	for _, f := range ft {
+		n += int64(len(f.Data))
+	}
+	return n
+}
+
+func (ft fileTree) clone() fileTree {
+	if ft == nil {
+		return nil
+	}
+	out := make(fileTree, len(ft))
+	for k, v := range ft {
+		out[k] = fileEntry{Dir: v.Dir, Data: slices.Clone(v.Data)}
+	}
+	return out
+}
+
+// rootSkeleton are the directories every container starts with.
+var rootSkeleton = []string{"/bin", "/dev", "/etc", "/home", "/proc", "/root", "/run", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/var/log", "/var/tmp"}
+
+func pathErr(op, p string, err error) error { return &fs.PathError{Op: op, Path: p, Err: err} }
+
+func (ft fileTree) stat(p string) (fileEntry, bool) {
+	if p == "/" {
+		return fileEntry{Dir: true}, true
+	}
+	f, ok := ft[p]
+	return f, ok
+}
+
+func (ft fileTree) parentDir(op, p string) error {
+	if d, ok := ft.stat(path.Dir(p)); !ok {
+		return pathErr(op, p, fs.ErrNotExist)
+	} else if !d.Dir {
+		return pathErr(op, p, fs.ErrInvalid)
+	}
+	return nil
+}
+
+func (ft fileTree) write(p string, data []byte, appendTo bool) error {
+	if err := ft.parentDir("open", p); err != nil {
+		return err
+	}
+	f, ok := ft.stat(p)
+	if ok && f.Dir {
+		return pathErr("open", p, fs.ErrInvalid)
+	}
+	if appendTo && ok {
+		data = append(slices.Clone(f.Data), data...)
+	} else {
+		data = slices.Clone(data)
+	}
+	ft[p] = fileEntry{Data: data}
+	return nil
+}
+
+func (ft fileTree) mkdirAll(p string) error {
+	if p == "/" {
+		return nil
+	}
+	if f, ok := ft[p]; ok {
+		if !f.Dir {
+			return pathErr("mkdir", p, fs.ErrInvalid)
+		}
+		return nil
+	}
+	if err := ft.mkdirAll(path.Dir(p)); err != nil {
+		return err
+	}
+	ft[p] = fileEntry{Dir: true}
+	return nil
+}
+
+func (ft fileTree) children(p string) []string {
+	prefix := p + "/"
+	if p == "/" {
+		prefix = "/"
+	}
+	var out []string
+	for k := range ft {
+		if k != p && strings.HasPrefix(k, prefix) && !strings.Contains(k[len(prefix):], "/") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (ft fileTree) remove(p string) error {
+	f, ok := ft[p]
+	if !ok {
+		return pathErr("remove", p, fs.ErrNotExist)
+	}
+	if f.Dir && len(ft.children(p)) > 0 {
+		return pathErr("remove", p, fs.ErrInvalid)
+	}
+	delete(ft, p)
+	return nil
+}
+
+// fsMount is one mount of a container's filesystem.
+type fsMount struct {
+	dest string
+	tree fileTree
+	ro   bool
+	vol  *volRec // set for volumes: saved when written
+}
+
+// ctrFS is a container's filesystem view (shell.FS). Writes change the cloned
+// records it was built from; save stores the ones that changed.
+type ctrFS struct {
+	c      *ctrRec
+	mounts []fsMount // longest destination first
+	dirty  map[*volRec]bool
+	layerW bool
+}
+
+// containerFS builds c's filesystem. c must be a clone owned by the caller;
+// volumes are cloned here and saved by save.
+func (t *txn) containerFS(c *ctrRec) *ctrFS {
+	if c.Layer == nil {
+		c.Layer = fileTree{}
+		for _, d := range rootSkeleton {
+			_ = c.Layer.mkdirAll(d)
+		}
+		_ = c.Layer.write("/etc/hostname", []byte(c.Config.Hostname+"\n"), false)
+	}
+	f := &ctrFS{c: c, dirty: map[*volRec]bool{}}
+	vols := map[string]*volRec{}
+	for _, m := range c.Mounts {
+		_ = c.Layer.mkdirAll(m.Destination)
+		fm := fsMount{dest: m.Destination, ro: !m.RW}
+		switch m.Type {
+		case mount.TypeVolume:
+			v := vols[m.Name]
+			if v == nil {
+				if v = t.s.volumes[m.Name]; v == nil {
+					continue
+				}
+				v = cloneVolume(v)
+				if v.Files == nil {
+					v.Files = fileTree{}
+				}
+				vols[m.Name] = v
+			}
+			fm.tree, fm.vol = v.Files, v
+		case mount.TypeBind:
+			if c.Binds == nil {
+				c.Binds = map[string]fileTree{}
+			}
+			if c.Binds[m.Source] == nil {
+				c.Binds[m.Source] = fileTree{}
+			}
+			fm.tree = c.Binds[m.Source]
+		case mount.TypeTmpfs:
+			fm.tree = c.tmpfs(m.Destination)
+		default:
+			continue
+		}
+		f.mounts = append(f.mounts, fm)
+	}
+	for dest := range c.HostConfig.Tmpfs {
+		dest = path.Clean(dest)
+		_ = c.Layer.mkdirAll(dest)
+		f.mounts = append(f.mounts, fsMount{dest: dest, tree: c.tmpfs(dest)})
+	}
+	sort.SliceStable(f.mounts, func(i, j int) bool { return len(f.mounts[i].dest) > len(f.mounts[j].dest) })
+	return f
+}
+
+func (c *ctrRec) tmpfs(dest string) fileTree {
+	if c.Tmpfs == nil {
+		c.Tmpfs = map[string]fileTree{}
+	}
+	if c.Tmpfs[dest] == nil {
+		c.Tmpfs[dest] = fileTree{}
+	}
+	return c.Tmpfs[dest]
+}
+
+func cloneTrees(m map[string]fileTree) map[string]fileTree {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]fileTree, len(m))
+	for k, v := range m {
+		out[k] = v.clone()
+	}
+	return out
+}
+
+func cloneVolume(v *volRec) *volRec {
+	out := *v
+	out.Labels = cloneMap(v.Labels)
+	out.Options = cloneMap(v.Options)
+	out.Files = v.Files.clone()
+	return &out
+}
+
+// route returns the tree holding p and p's path inside it.
+func (f *ctrFS) route(p string) (*fsMount, string) {
+	p = path.Clean("/" + p)
+	for i := range f.mounts {
+		m := &f.mounts[i]
+		if p == m.dest {
+			return m, "/"
+		}
+		if strings.HasPrefix(p, m.dest+"/") {
+			return m, p[len(m.dest):]
+		}
+	}
+	return nil, p
+}
+
+func (f *ctrFS) tree(p string, write bool) (fileTree, string, error) {
+	m, inner := f.route(p)
+	if m == nil {
+		if write {
+			f.layerW = true
+		}
+		return f.c.Layer, inner, nil
+	}
+	if write {
+		if m.ro {
+			return nil, "", pathErr("open", p, fs.ErrPermission)
+		}
+		if m.vol != nil {
+			f.dirty[m.vol] = true
+		}
+	}
+	return m.tree, inner, nil
+}
+
+// Stat implements shell.FS.
+func (f *ctrFS) Stat(p string) (shell.FileInfo, error) {
+	ft, inner, _ := f.tree(p, false)
+	e, ok := ft.stat(inner)
+	if !ok {
+		return shell.FileInfo{}, pathErr("stat", p, fs.ErrNotExist)
+	}
+	return shell.FileInfo{Name: path.Base(p), IsDir: e.Dir, Size: int64(len(e.Data))}, nil
+}
+
+// ReadFile implements shell.FS.
+func (f *ctrFS) ReadFile(p string) ([]byte, error) {
+	ft, inner, _ := f.tree(p, false)
+	e, ok := ft.stat(inner)
+	switch {
+	case !ok:
+		return nil, pathErr("open", p, fs.ErrNotExist)
+	case e.Dir:
+		return nil, pathErr("read", p, fs.ErrInvalid)
+	}
+	return slices.Clone(e.Data), nil
+}
+
+// WriteFile implements shell.FS.
+func (f *ctrFS) WriteFile(p string, data []byte) error {
+	ft, inner, err := f.tree(p, true)
+	if err != nil {
+		return err
+	}
+	return ft.write(inner, data, false)
+}
+
+// Append implements shell.FS.
+func (f *ctrFS) Append(p string, data []byte) error {
+	ft, inner, err := f.tree(p, true)
+	if err != nil {
+		return err
+	}
+	return ft.write(inner, data, true)
+}
+
+// MkdirAll implements shell.FS.
+func (f *ctrFS) MkdirAll(p string) error {
+	ft, inner, err := f.tree(p, true)
+	if err != nil {
+		return err
+	}
+	return ft.mkdirAll(inner)
+}
+
+// Remove implements shell.FS.
+func (f *ctrFS) Remove(p string) error {
+	if m, inner := f.route(p); m != nil && inner == "/" {
+		return pathErr("remove", p, fs.ErrPermission) // a mount point is busy
+	}
+	ft, inner, err := f.tree(p, true)
+	if err != nil {
+		return err
+	}
+	return ft.remove(inner)
+}
+
+// ReadDir implements shell.FS.
+func (f *ctrFS) ReadDir(p string) ([]shell.FileInfo, error) {
+	ft, inner, _ := f.tree(p, false)
+	e, ok := ft.stat(inner)
+	switch {
+	case !ok:
+		return nil, pathErr("open", p, fs.ErrNotExist)
+	case !e.Dir:
+		return nil, pathErr("readdir", p, fs.ErrInvalid)
+	}
+	var out []shell.FileInfo
+	for _, k := range ft.children(inner) {
+		c := ft[k]
+		out = append(out, shell.FileInfo{Name: path.Base(k), IsDir: c.Dir, Size: int64(len(c.Data))})
+	}
+	return out, nil
+}
+
+// save stores the volumes written through f (the container record is the
+// caller's to put).
+func (f *ctrFS) save(t *txn) {
+	vols := make([]*volRec, 0, len(f.dirty))
+	for v := range f.dirty {
+		vols = append(vols, v)
+	}
+	sort.Slice(vols, func(i, j int) bool { return vols[i].Name < vols[j].Name })
+	for _, v := range vols {
+		t.putVolume(v)
+	}
+	f.dirty = map[*volRec]bool{}
+}
