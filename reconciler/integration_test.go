@@ -163,6 +163,8 @@ func TestUpOnEmulatorIdempotent(t *testing.T) {
 services:
   db:
     image: postgres:16-alpine
+    environment:
+      POSTGRES_PASSWORD: example
     healthcheck:
       test: ["CMD-SHELL", "pg_isready -U postgres"]
       interval: 1s
