@@ -265,6 +265,18 @@ func TestE2EHealthGatedWebDB(t *testing.T) {
 	if r := s.ok("up", "--debug"); !strings.Contains(r.stderr, "engine write calls: 0") {
 		t.Errorf("second up made engine writes:\n%s", r)
 	}
+
+	// logs prefixes every line with the container name; exec returns the
+	// command's exit status.
+	if r := s.ok("logs", "db"); !strings.HasPrefix(r.stdout, "web-db-db-1 | ") {
+		t.Errorf("logs db:\n%s", r)
+	}
+	if r := s.run("exec", "db", "sh", "-c", "exit 3"); r.code != 3 {
+		t.Errorf("exec exit status: %s", r)
+	}
+	if r := s.ok("exec", "db", "sh", "-c", "echo hi"); r.stdout != "hi\n" {
+		t.Errorf("exec output: %s", r)
+	}
 }
 
 // A failed engine call (here a start refused because another project holds the
