@@ -2,6 +2,7 @@ package dockertest_test
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
@@ -34,6 +35,7 @@ func TestDiffInspectValues(t *testing.T) {
 			for _, m := range c.Mounts {
 				mounts = append(mounts, string(m.Type)+" "+m.Name+" "+m.Destination+" "+m.Mode)
 			}
+			sort.Strings(mounts) // dockerd's order is a map's
 			e.rec.add("web list item", map[string]any{
 				"Names": c.Names, "Image": c.Image, "Command": c.Command, "State": c.State,
 				"StatusUp": strings.HasPrefix(c.Status, "Up "), "Labels": c.Labels,
@@ -79,6 +81,7 @@ func (e *env) inspectValues(ctx context.Context, step, ref string) {
 		mounts = append(mounts, string(m.Type)+" "+m.Name+" "+m.Destination+" "+m.Mode+" "+m.Driver+" "+
 			map[bool]string{true: "rw", false: "ro"}[m.RW]+" "+lastParts(m.Source, 3))
 	}
+	sort.Strings(mounts) // dockerd's order is a map's
 	nets := map[string]any{}
 	for name, ep := range c.NetworkSettings.Networks {
 		nets[name] = map[string]any{"Aliases": ep.Aliases, "HasNetworkID": ep.NetworkID != "",
