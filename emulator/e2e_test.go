@@ -41,7 +41,7 @@ func TestEndToEndPostgresApp(t *testing.T) {
 	waitHealthy(t, e, clk, db)
 
 	app := run(t, e, client.ContainerCreateOptions{Name: "shop-app-1", Image: "busybox",
-		Config: &container.Config{Cmd: []string{"sh", "-c", "nc -z db 5432 && echo db reachable; sleep infinity"}},
+		Config:     &container.Config{Cmd: []string{"sh", "-c", "nc -z db 5432 && echo db reachable; sleep infinity"}},
 		HostConfig: &container.HostConfig{NetworkMode: "shop_default"}})
 	out, _ := readLogs(t, e, app, client.ContainerLogsOptions{ShowStdout: true})
 	if out != "db reachable\n" {
