@@ -150,23 +150,3 @@ func newEnginePruneCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&all, "volumes-all", false, "Also prune unused named volumes")
 	return cmd
 }
-
-// newEngineFaultCmd is `engine fault add|ls|rm|clear` over the emulator's fault
-// rules; wired once the emulator exposes them.
-func newEngineFaultCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "fault",
-		Short: "Manage the embedded engine's injected faults",
-		Args:  cobra.NoArgs,
-	}
-	for _, sub := range []string{"add", "ls", "rm", "clear"} {
-		cmd.AddCommand(&cobra.Command{
-			Use:   sub,
-			Short: sub + " fault rules",
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				return notSupported("engine fault "+cmd.Name(), a.g.engine)
-			},
-		})
-	}
-	return cmd
-}

@@ -339,3 +339,42 @@ func TestE2EDownRmiAllRemovesTheImages(t *testing.T) {
 		t.Fatalf("down --rmi all left images or containers: %v", got)
 	}
 }
+
+// An injected create failure (emulator fault rule, shared through the state
+// file) exits 1 with the aggregated errors, one line each naming the action and
+// container; the rest converges, and the next up converges fully.
+func TestE2EInjectedCreateFailureThenNextUpConverges(t *testing.T) {
+	s := newStack(t)
+	s.write("compose.yaml", simple)
+	id := strings.TrimSpace(s.ok("engine", "fault", "add", "fail", "--op", "ContainerCreate",
+		"--label", "com.docker.compose.service=worker", "--times", "2", "--class", "unavailable", "--message", "disk full").stdout)
+	if r := s.ok("engine", "fault", "ls"); !strings.Contains(r.stdout, id) {
+		t.Fatalf("fault %q not listed:\n%s", id, r.stdout)
+	}
+
+	r := s.run("up")
+	if r.code != exitError {
+		t.Fatalf("up with injected faults: want exit 1: %s", r)
+	}
+	var failed []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "error: ") {
+			if !strings.Contains(l, "create container demo-worker-") || !strings.Contains(l, "disk full") {
+				t.Errorf("error line does not name the create and the container: %q", l)
+			}
+			failed = append(failed, l)
+		}
+	}
+	if len(failed) != 2 {
+		t.Fatalf("want 2 aggregated errors, got %d:\n%s", len(failed), r.stderr)
+	}
+	if len(s.ps()) != 3 { // web, cache and one worker
+		t.Errorf("independent containers did not converge: %v", names(s.ps()))
+	}
+
+	s.ok("up")
+	running(t, s.ps(), "demo-cache-1", "demo-web-1", "demo-worker-1", "demo-worker-2", "demo-worker-3")
+	if r := s.ok("engine", "fault", "ls", "--format", "json"); strings.TrimSpace(r.stdout) != "" {
+		t.Errorf("a used-up fault rule is still listed: %s", r.stdout)
+	}
+}
