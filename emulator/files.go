@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"context"
+	"encoding/json"
 	"io/fs"
 	"path"
 	"slices"
@@ -8,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/moby/moby/api/types/mount"
+	"github.com/reconciler/reconciler/emulator/build"
 	"github.com/reconciler/reconciler/emulator/shell"
 )
 
@@ -132,6 +135,23 @@ func (ft fileTree) remove(p string) error {
 	return nil
 }
 
+// imageFiles are the files a build recorded for the image (build_image.go's
+// image_files table), read in the current transaction; nil for pulled images.
+// The layer copies them at the container's first start (a copy-up of the
+// whole image, fine for the small images builds make).
+func (t *txn) imageFiles(id string) []build.File {
+	var doc []byte
+	err := t.e.st.conn.QueryRowContext(context.Background(), "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
+	if err != nil {
+		return nil // no row (a pulled image) or no table: no files
+	}
+	var files []build.File
+	if json.Unmarshal(doc, &files) != nil {
+		return nil
+	}
+	return files
+}
+
 // fsMount is one mount of a container's filesystem.
 type fsMount struct {
 	dest string
@@ -156,6 +176,13 @@ func (t *txn) containerFS(c *ctrRec) *ctrFS {
 		c.Layer = fileTree{}
 		for _, d := range rootSkeleton {
 			_ = c.Layer.mkdirAll(d)
+		}
+		for _, f := range t.imageFiles(c.ImageID) {
+			if f.Dir {
+				_ = c.Layer.mkdirAll(f.Path)
+			} else if c.Layer.mkdirAll(path.Dir(f.Path)) == nil {
+				_ = c.Layer.write(f.Path, f.Data, false)
+			}
 		}
 		_ = c.Layer.write("/etc/hostname", []byte(c.Config.Hostname+"\n"), false)
 	}
