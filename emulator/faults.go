@@ -229,7 +229,7 @@ func (e *Engine) validateFault(ctx context.Context, f *Fault) error {
 		return faultRuleErr(cerrdefs.ErrInvalidArgument, "fault label must be key or key=value: %q", f.Match.Label)
 	}
 	if f.Match.Image != "" && !strings.HasPrefix(f.Match.Image, "sha256:") {
-		if _, err := reference.ParseNormalizedNamed(f.Match.Image); err != nil {
+		if _, err := registry.ParseReference(f.Match.Image); err != nil {
 			return faultRuleErr(cerrdefs.ErrInvalidArgument, "fault image %q: invalid reference format", f.Match.Image)
 		}
 	}
