@@ -34,8 +34,11 @@ const (
 	// applies as for any exit. The rule is removed once applied.
 	FaultCrash FaultKind = "crash"
 	// FaultUnhealthy makes the health check of container Match.Name fail: its
-	// status turns unhealthy at once (health_status event) and stays so while
-	// the rule exists.
+	// status turns unhealthy at once (a failing probe in its log, FailingStreak
+	// at the retries, a health_status event) and is turned unhealthy again by
+	// every hooked call (ContainerInspect, ContainerList, ...) while the rule
+	// exists, so a passing probe or a restart in between shows only until the
+	// next call (its health_status events included).
 	FaultUnhealthy FaultKind = "unhealthy"
 	// FaultDenyPull makes pulls of Match.Image fail as the registry does: a
 	// repository without a tag ("user/app") with "pull access denied ...", a

@@ -51,6 +51,13 @@ func (e *Engine) faultCheck(ctx context.Context, op string, tgt faultTarget) err
 			return err
 		}
 	}
+	for _, f := range rules {
+		if f.Kind == FaultUnhealthy {
+			if err := e.markUnhealthy(ctx, f); err != nil {
+				return err
+			}
+		}
+	}
 	if !slices.ContainsFunc(rules, func(f Fault) bool { return f.opMatches(op) }) {
 		return nil
 	}
@@ -242,12 +249,14 @@ func (e *Engine) applyDueCrashes(ctx context.Context) error {
 }
 
 // markUnhealthy turns the health of an unhealthy rule's container to unhealthy now,
-// with a failing probe in its log and a health_status event. A container without a
-// health check is left alone (the rule stays, for when it gets one).
+// with a failing probe in its log and a health_status event, unless it already is.
+// A container without a health check is left alone (the rule stays, for when it
+// gets one). faultCheck re-applies it on every hooked call, so a probe the runtime
+// ran in between (or a restart) does not undo the rule for long.
 func (e *Engine) markUnhealthy(ctx context.Context, f Fault) error {
 	return e.update(ctx, func(t *txn) error {
 		c := t.s.containers[f.ContainerID]
-		if c == nil || !c.State.Running || c.State.Health == nil {
+		if c == nil || !c.State.Running || c.State.Health == nil || c.State.Health.Status == container.Unhealthy {
 			return nil
 		}
 		c = cloneContainer(c)
@@ -274,18 +283,6 @@ func (e *Engine) markUnhealthy(ctx context.Context, f Fault) error {
 			t.containerEvent(events.Action("health_status: "+string(container.Unhealthy)), c, nil)
 		}
 		return nil
-	})
-}
-
-// unhealthyFault reports whether an unhealthy rule holds for the container, for
-// the runtime's health transitions (inside a txn: the store transaction is open).
-func (t *txn) unhealthyFault(ctx context.Context, containerID string) bool {
-	rules, err := loadFaults(ctx, t.e.st.conn)
-	if err != nil {
-		return false
-	}
-	return slices.ContainsFunc(rules, func(f Fault) bool {
-		return f.Kind == FaultUnhealthy && f.ContainerID == containerID
 	})
 }
 

@@ -229,7 +229,7 @@ func TestFaultCrashRestartPolicy(t *testing.T) {
 
 func TestFaultUnhealthy(t *testing.T) {
 	ctx := context.Background()
-	e, _ := newEngine(t)
+	e, clk := newEngine(t)
 	pull(t, e, "busybox")
 	run(t, e, client.ContainerCreateOptions{Name: "db", Image: "busybox", Config: &container.Config{Cmd: []string{"sleep", "3600"},
 		Healthcheck: &container.HealthConfig{Test: []string{"CMD-SHELL", "exit 0"}, Interval: time.Second, Retries: 2}}})
@@ -238,6 +238,10 @@ func TestFaultUnhealthy(t *testing.T) {
 	h := inspect(t, e, "db").State.Health
 	if h == nil || h.Status != container.Unhealthy || h.FailingStreak < 2 || h.Log[len(h.Log)-1].Output != "connection refused" {
 		t.Fatalf("health = %+v", h)
+	}
+	clk.Advance(10 * time.Second) // passing probes do not undo it
+	if h := inspect(t, e, "db").State.Health; h.Status != container.Unhealthy {
+		t.Errorf("health after 10s = %s", h.Status)
 	}
 	if _, err := e.AddFault(ctx, emulator.Fault{Kind: emulator.FaultUnhealthy, Match: emulator.FaultMatch{Name: "nosuch"}}); !cerrdefs.IsNotFound(err) {
 		t.Errorf("unknown container: %v", err)
