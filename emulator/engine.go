@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ type Engine struct {
 	eventLimit int
 	pollEvery  time.Duration
 	images     ImageSource
+	faultStmt  *sql.Stmt // prepared read of the fault rules (faults_store.go)
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced after every local commit

@@ -215,9 +215,9 @@ func (e *Engine) ClearFaults(ctx context.Context) error {
 
 func (e *Engine) readFaults(ctx context.Context) ([]Fault, error) {
 	var out []Fault
-	err := e.rawRead(func(c *sql.Conn) error {
+	err := e.rawRead(func(*sql.Conn) error {
 		var err error
-		out, err = loadFaults(ctx, c)
+		out, err = e.readFaultsLocked(ctx)
 		return err
 	})
 	return out, err

@@ -55,12 +55,35 @@ func (e *Engine) rawRead(fn func(c *sql.Conn) error) error {
 	return fn(e.st.conn)
 }
 
-// loadFaults reads every rule, oldest first.
-func loadFaults(ctx context.Context, c *sql.Conn) ([]Fault, error) {
-	rs, err := c.QueryContext(ctx, "SELECT doc FROM faults ORDER BY seq")
+const selectFaults = "SELECT doc FROM faults ORDER BY seq"
+
+// readFaultsLocked reads every rule with a statement prepared once per Engine:
+// every hooked call runs it, and preparing costs more than the query. e.mu is held.
+func (e *Engine) readFaultsLocked(ctx context.Context) ([]Fault, error) {
+	if e.faultStmt == nil {
+		st, err := e.st.conn.PrepareContext(ctx, selectFaults)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		e.faultStmt = st
+	}
+	rs, err := e.faultStmt.QueryContext(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	return scanFaults(rs)
+}
+
+// loadFaults reads every rule, oldest first.
+func loadFaults(ctx context.Context, c *sql.Conn) ([]Fault, error) {
+	rs, err := c.QueryContext(ctx, selectFaults)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return scanFaults(rs)
+}
+
+func scanFaults(rs *sql.Rows) ([]Fault, error) {
 	defer rs.Close()
 	var out []Fault
 	for rs.Next() {
