@@ -30,6 +30,7 @@ func cloneContainer(c *ctrRec) *ctrRec {
 	out.Binds = cloneTrees(c.Binds)
 	out.Tmpfs = cloneTrees(c.Tmpfs)
 	out.Execs = slices.Clone(c.Execs)
+	out.rawInspect = nil
 	if c.State.Health != nil {
 		h := *c.State.Health
 		h.Log = slices.Clone(h.Log)
@@ -344,11 +345,20 @@ func (e *Engine) ContainerInspect(ctx context.Context, ref string, options clien
 			return err
 		}
 		out.Container = c.inspect(s, e.now(), options.Size)
+		if options.Size {
+			out.Raw, err = json.Marshal(out.Container)
+			return err
+		}
+		// A stored record never changes (writers put clones), so its JSON
+		// is computed once; the engine lock guards the cache.
+		if c.rawInspect == nil {
+			if c.rawInspect, err = json.Marshal(out.Container); err != nil {
+				return err
+			}
+		}
+		out.Raw = slices.Clone(c.rawInspect)
 		return nil
 	})
-	if err == nil {
-		out.Raw, err = json.Marshal(out.Container)
-	}
 	return out, err
 }
 

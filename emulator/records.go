@@ -49,6 +49,8 @@ type ctrRec struct {
 	// Execs are the container's exec instances, oldest first (see exec.go);
 	// records are replaced, never changed in place.
 	Execs []*execRec `json:",omitempty"`
+	// rawInspect caches the inspect JSON of this (immutable) record; not stored.
+	rawInspect []byte
 }
 
 // ctrState is container.State with real timestamps.

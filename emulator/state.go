@@ -41,6 +41,7 @@ func newState() *state {
 }
 
 func (s *state) setContainer(c *ctrRec) {
+	c.rawInspect = nil // the inspect JSON cache is per stored version
 	if old := s.containers[c.ID]; old != nil && old.Name != c.Name && s.names[old.Name] == c.ID {
 		delete(s.names, old.Name)
 	}
