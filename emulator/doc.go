@@ -40,9 +40,27 @@
 // waking at once on this process's commits.
 //
 // Time is an input: every timestamp comes from the clock (WithClock, a
-// clockwork.Clock). Processes are simulated lazily (runtime.go): true, false,
-// exit N, sleep N and sh -c scripts of those exit on the engine clock, health
-// checks flip at their probe times, restart policies restart with dockerd's
-// backoff; every call first applies the transitions due by now, each stamped with
-// the time it happened. With a fake clock everything is deterministic.
+// clockwork.Clock). Processes are simulated lazily (runtime.go): at start the
+// command and the health probes are interpreted by emulator/shell and the
+// resulting emulator/process Spec is stored with the container, so `sleep 5`
+// exits 0 five seconds after start, `sh -c 'echo hi; exit 3'` prints and exits
+// 3, a catalog server runs until stopped and is ready (health checks pass)
+// after its start-up delay, and an unknown executable fails the start (exit
+// 127). Health checks flip at their probe times, restart policies restart with
+// dockerd's backoff; every call first applies the transitions due by now, each
+// stamped with the time it happened. With a fake clock everything is
+// deterministic (determinism_test.go).
+//
+// The runtime's surfaces: ContainerLogs (logs.go: the runs' lines, framing,
+// since/until/tail/timestamps, follow), ExecCreate/Start/Inspect/Attach
+// (exec.go), ContainerStats (stats.go), CopyToContainer/CopyFromContainer/
+// ContainerStatPath (copy.go). Files (files.go): a writable layer per container
+// (seeded with a built image's files) with volumes (kept with the volume, so
+// they outlive containers), binds and tmpfs (emptied on stop) mounted over it.
+// Reachability (resolver.go): names resolve only on a shared user-defined
+// network; ServingHostPort answers who serves a published host port.
+//
+//	x, _ := eng.ExecCreate(ctx, "web", client.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo hi > /data/f"}})
+//	att, _ := eng.ExecAttach(ctx, x.ID, client.ExecAttachOptions{}) // multiplexed output
+//	rc, _ := eng.ContainerLogs(ctx, "web", client.ContainerLogsOptions{ShowStdout: true, Timestamps: true})
 package emulator
