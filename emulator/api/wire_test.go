@@ -121,7 +121,7 @@ func TestBadInputOverTheWire(t *testing.T) {
 		{"bad limit", "GET", "/containers/json?limit=many", "", "", 400, "", false},
 		{"bad wait condition", "POST", "/containers/x/wait?condition=bogus", "", "", 400, `invalid condition: "bogus"`, false},
 		{"bad events since", "GET", "/events?since=yesterday", "", "", 400, "", false},
-		{"archive without path", "GET", "/containers/x/archive", "", "", 501, "", false},
+		{"archive without path", "GET", "/containers/x/archive", "", "", 400, "bad parameter: path cannot be empty", false},
 		{"missing container", "POST", "/containers/nope/start", "", "", 404, "No such container: nope", false},
 		{"import unsupported", "POST", "/images/create?fromSrc=-", "", "", 501, "", false},
 	}
