@@ -158,6 +158,13 @@ func TestKillWriter(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	// The worker kept creating while we read; lines it wrote before dying are still
+	// in the pipe. Drain them so completed is the last create it reported.
+	for out.Scan() {
+		if n, err := strconv.Atoi(strings.TrimPrefix(out.Text(), "done ")); err == nil && n > completed {
+			completed = n
+		}
+	}
 	err := cmd.Wait()
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) {
