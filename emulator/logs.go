@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"github.com/reconciler/reconciler/emulator/process"
 	"github.com/reconciler/reconciler/emulator/shell"
@@ -32,6 +33,9 @@ func (c *ctrRec) logEntries(now time.Time) []process.LogEntry {
 type logFilter struct {
 	stdout, stderr, timestamps, tty bool
 	since, until                    time.Time // zero: unbounded
+	// waitCreated keeps a follow open while the container is still created
+	// (attach before start).
+	waitCreated bool
 }
 
 func (f *logFilter) keep(l process.LogEntry) bool {
@@ -183,7 +187,7 @@ func (e *Engine) followLogs(ctx context.Context, id string, seq int64, done int,
 			if c == nil {
 				return nil
 			}
-			running = c.State.Running || c.State.Restarting
+			running = c.State.Running || c.State.Restarting || (f.waitCreated && c.State.Status == container.StateCreated)
 			entries = c.logEntries(e.now())
 			return nil
 		})
