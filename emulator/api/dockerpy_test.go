@@ -16,12 +16,25 @@ import (
 // TestDockerPy runs testdata/dockerpy_session.py with the real docker-py against
 // the emulator served on a unix socket.
 func TestDockerPy(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: install python3 and python3-docker (Debian) to run this test")
+	// Debian's python3-docker lives under /usr/bin/python3; PATH may put another
+	// python3 (pyenv, a venv) first, so try both.
+	var py string
+	var why []string
+	for _, cand := range []string{"python3", "/usr/bin/python3"} {
+		p, err := exec.LookPath(cand)
+		if err != nil {
+			why = append(why, err.Error())
+			continue
+		}
+		out, err := exec.Command(p, "-c", "import docker").CombinedOutput()
+		if err == nil {
+			py = p
+			break
+		}
+		why = append(why, p+": "+strings.TrimSpace(string(out)))
 	}
-	if out, err := exec.Command(py, "-c", "import docker").CombinedOutput(); err != nil {
-		t.Skipf("docker-py is not importable (%s): install Debian's python3-docker to run this test", strings.TrimSpace(string(out)))
+	if py == "" {
+		t.Skipf("docker-py is not importable (%s): install Debian's python3-docker to run this test", strings.Join(why, "; "))
 	}
 	eng, err := emulator.Open(":memory:")
 	if err != nil {
