@@ -171,28 +171,15 @@ func (c *ctrRec) ignoresTerm() bool {
 	return false
 }
 
-// signals maps names to numbers for kill.
-var signals = map[string]syscall.Signal{
-	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL, "TRAP": syscall.SIGTRAP,
-	"ABRT": syscall.SIGABRT, "BUS": syscall.SIGBUS, "FPE": syscall.SIGFPE, "KILL": syscall.SIGKILL, "USR1": syscall.SIGUSR1,
-	"SEGV": syscall.SIGSEGV, "USR2": syscall.SIGUSR2, "PIPE": syscall.SIGPIPE, "ALRM": syscall.SIGALRM, "TERM": syscall.SIGTERM,
-	"CHLD": syscall.SIGCHLD, "CONT": syscall.SIGCONT, "STOP": syscall.SIGSTOP, "TSTP": syscall.SIGTSTP, "TTIN": syscall.SIGTTIN,
-	"TTOU": syscall.SIGTTOU, "URG": syscall.SIGURG, "XCPU": syscall.SIGXCPU, "XFSZ": syscall.SIGXFSZ, "VTALRM": syscall.SIGVTALRM,
-	"PROF": syscall.SIGPROF, "WINCH": syscall.SIGWINCH, "IO": syscall.SIGIO, "SYS": syscall.SIGSYS,
-}
-
-// parseSignal reads a signal name ("SIGTERM", "TERM") or number.
+// parseSignal reads a signal name ("SIGTERM", "TERM", "RTMIN+3") or number
+// as dockerd does (process.ParseSignal); a bad one is dockerd's 400
+// "Invalid signal: FOO".
 func parseSignal(s string) (syscall.Signal, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 1 || n > 64 {
-			return 0, errInvalid("Invalid signal: %s", s)
-		}
-		return syscall.Signal(n), nil
+	n, err := process.ParseSignal(s)
+	if err != nil {
+		return 0, errInvalid("%s", err.Error())
 	}
-	if sig, ok := signals[strings.TrimPrefix(strings.ToUpper(s), "SIG")]; ok {
-		return sig, nil
-	}
-	return 0, errInvalid("Invalid signal: %s", s)
+	return syscall.Signal(n), nil
 }
 
 // signalExit decides what a signal does to c's process: whether it ends and with

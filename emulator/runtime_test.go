@@ -198,3 +198,37 @@ func TestRuntimeServerHealth(t *testing.T) {
 		})
 	}
 }
+
+// Kill signals are read as dockerd reads them; a bad one is a 400 that changes nothing.
+func TestKillSignals(t *testing.T) {
+	cases := []struct {
+		signal string
+		ok     bool
+		code   int
+	}{
+		{"SIGKILL", true, 137},
+		{"9", true, 137},
+		{"term", true, 0}, // nginx shuts down cleanly on SIGTERM
+		{"SIGRTMIN+3", true, 128 + 37},
+		{"FOO", false, 0},
+		{"65", false, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.signal, func(t *testing.T) {
+			e, _ := newEngine(t)
+			pull(t, e, "nginx")
+			id := run(t, e, client.ContainerCreateOptions{Image: "nginx"})
+			_, err := e.ContainerKill(context.Background(), id, client.ContainerKillOptions{Signal: tc.signal})
+			st := inspect(t, e, id).State
+			if !tc.ok {
+				if !cerrdefs.IsInvalidArgument(err) || err.Error() != "Invalid signal: "+tc.signal || !st.Running {
+					t.Fatalf("kill %s: %v, running %v; want 400 Invalid signal and no change", tc.signal, err, st.Running)
+				}
+				return
+			}
+			if err != nil || st.Running || st.ExitCode != tc.code {
+				t.Errorf("kill %s: err %v running %v exit %d, want exit %d", tc.signal, err, st.Running, st.ExitCode, tc.code)
+			}
+		})
+	}
+}
