@@ -30,7 +30,7 @@ func (c *engineConn) Close() error {
 // openEngine opens the engine selected by --engine.
 func (a *app) openEngine(ctx context.Context) (*engineConn, error) {
 	if a.g.engine == engineDocker {
-		return openDocker(ctx)
+		return openDocker(ctx, a.g.host)
 	}
 	path, err := a.g.statePath()
 	if err != nil {

@@ -44,6 +44,7 @@ type globalOptions struct {
 
 	state    string
 	engine   string
+	host     string
 	progress string
 	debug    bool
 
@@ -72,6 +73,7 @@ func (g *globalOptions) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
 	f.StringVar(&g.state, "state", "", "Embedded engine state file (env RECONCILER_STATE; default $XDG_STATE_HOME/reconciler/state.db)")
 	f.StringVar(&g.engine, "engine", "", "Engine: embedded or docker (env RECONCILER_ENGINE; default embedded)")
+	f.StringVarP(&g.host, "host", "H", "", "Docker engine address for --engine docker (default: DOCKER_HOST, then DOCKER_CONTEXT, then the docker CLI's current context)")
 	f.StringVar(&g.progress, "progress", "", "Progress output: auto, tty, plain, json or quiet (env COMPOSE_PROGRESS)")
 	f.BoolVar(&g.debug, "debug", false, "Print error chains and extra detail")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -20,11 +21,21 @@ func openEmbedded(path string) (reconciler.Engine, func() error, error) {
 	return e, e.Close, nil
 }
 
-// openDocker connects to a real Docker Engine from the environment (DOCKER_HOST,
-// DOCKER_API_VERSION, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY) and checks it answers.
+// openDocker connects to a real Docker Engine at the address the docker CLI would use
+// (--host, DOCKER_HOST, DOCKER_CONTEXT, the config's currentContext; see dockerHost),
+// with DOCKER_API_VERSION, DOCKER_CERT_PATH and DOCKER_TLS_VERIFY from the environment,
+// and checks it answers.
 // moby's *client.Client satisfies reconciler.Engine unchanged.
-func openDocker(ctx context.Context) (*engineConn, error) {
-	cli, err := client.New(client.FromEnv)
+func openDocker(ctx context.Context, flagHost string) (*engineConn, error) {
+	host, err := dockerHost(flagHost, os.Getenv, dockerConfigDir(os.Getenv))
+	if err != nil {
+		return nil, fmt.Errorf("--engine docker: %w", err)
+	}
+	opts := []client.Opt{client.FromEnv}
+	if host != "" {
+		opts = append(opts, client.WithHost(host))
+	}
+	cli, err := client.New(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--engine docker: %w", err)
 	}
