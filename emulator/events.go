@@ -104,6 +104,8 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 	defer ticker.Stop()
 	for {
 		changed := e.changed()
+		// Taken before looking, so a write made while we look changes it.
+		stamp, stampOK := e.stamp()
 		// Observing brings simulated processes up to now (exits, health flips), and
 		// tells when the next such change is due, to wake then.
 		var due time.Time
@@ -125,16 +127,41 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 		if err != nil || !more {
 			return err
 		}
+		if err := e.waitWake(ctx, changed, ticker.C, &timer, dueC, stamp, stampOK); err != nil {
+			return err
+		}
+	}
+}
+
+// waitWake blocks until something may have changed: a local commit, the deadline
+// timer, a due simulated transition, or a poll tick on which the store's files show
+// another process's write (every fullPollEvery-th tick wakes regardless). Skipping
+// ticks on an unchanged stamp keeps an idle watcher from querying the store ten
+// times a second.
+func (e *Engine) waitWake(ctx context.Context, changed <-chan struct{}, tick <-chan time.Time,
+	timer *<-chan time.Time, dueC <-chan time.Time, stamp storeStamp, stampOK bool) error {
+	skipped := 0
+	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-e.done:
 			return ErrClosed
 		case <-changed:
-		case <-ticker.C:
-		case <-timer:
-			timer = nil
+			return nil
+		case <-*timer:
+			*timer = nil
+			return nil
 		case <-dueC:
+			return nil
+		case <-tick:
+			if !stampOK || skipped+1 >= fullPollEvery {
+				return nil
+			}
+			if now, ok := e.stamp(); !ok || now != stamp {
+				return nil
+			}
+			skipped++
 		}
 	}
 }
