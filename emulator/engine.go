@@ -35,8 +35,11 @@ type Engine struct {
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced after every local commit
-	done     chan struct{} // closed by Close: stops streams
-	streams  sync.WaitGroup
+
+	wakerOnce sync.Once
+	waker     *storeWaker   // other processes' writes, for streams (storewatch.go)
+	done      chan struct{} // closed by Close: stops streams
+	streams   sync.WaitGroup
 }
 
 // Option configures Open.
@@ -115,6 +118,7 @@ func (e *Engine) Close() error {
 	close(e.done)
 	e.mu.Unlock()
 	e.streams.Wait()
+	e.closeWaker()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.st.close()

@@ -100,10 +100,15 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 	if !deadline.IsZero() {
 		timer = e.clock.After(deadline.Sub(e.now()))
 	}
-	ticker := time.NewTicker(e.pollEvery)
+	poll := e.pollEvery
+	if e.fileChanges() != nil {
+		poll *= slowPollFactor
+	}
+	ticker := time.NewTicker(poll)
 	defer ticker.Stop()
 	for {
 		changed := e.changed()
+		written := e.fileChanges()
 		// Taken before looking, so a write made while we look changes it.
 		stamp, stampOK := e.stamp()
 		// Observing brings simulated processes up to now (exits, health flips), and
@@ -127,18 +132,19 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 		if err != nil || !more {
 			return err
 		}
-		if err := e.waitWake(ctx, changed, ticker.C, &timer, dueC, stamp, stampOK); err != nil {
+		if err := e.waitWake(ctx, changed, written, ticker.C, &timer, dueC, stamp, stampOK); err != nil {
 			return err
 		}
 	}
 }
 
-// waitWake blocks until something may have changed: a local commit, the deadline
-// timer, a due simulated transition, or a poll tick on which the store's files show
-// another process's write (every fullPollEvery-th tick wakes regardless). Skipping
+// waitWake blocks until something may have changed: a local commit, a write to the
+// store's files seen by the storeWaker, the deadline timer, a due simulated
+// transition, or a poll tick on which the store's files show another process's write
+// (every fullPollEvery-th tick wakes regardless). Skipping
 // ticks on an unchanged stamp keeps an idle watcher from querying the store ten
 // times a second.
-func (e *Engine) waitWake(ctx context.Context, changed <-chan struct{}, tick <-chan time.Time,
+func (e *Engine) waitWake(ctx context.Context, changed, written <-chan struct{}, tick <-chan time.Time,
 	timer *<-chan time.Time, dueC <-chan time.Time, stamp storeStamp, stampOK bool) error {
 	skipped := 0
 	for {
@@ -148,6 +154,8 @@ func (e *Engine) waitWake(ctx context.Context, changed <-chan struct{}, tick <-c
 		case <-e.done:
 			return ErrClosed
 		case <-changed:
+			return nil
+		case <-written:
 			return nil
 		case <-*timer:
 			*timer = nil
