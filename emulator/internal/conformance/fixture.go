@@ -1,6 +1,3 @@
-// Package conformance holds engine scenarios written against emulator.API only, so
-// the same scenarios run on the in-process emulator, on the emulator over its HTTP
-// server, and on a real dockerd (through moby's client).
 package conformance
 
 import (
