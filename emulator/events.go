@@ -106,6 +106,10 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 	}
 	ticker := time.NewTicker(poll)
 	defer ticker.Stop()
+	// A file event can arrive while another process is still committing (its WAL
+	// frames are written before the commit becomes visible), so every file wake is
+	// followed by one more look recheckAfter later.
+	var recheck <-chan time.Time
 	for {
 		changed := e.changed()
 		written := e.fileChanges()
@@ -132,10 +136,23 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 		if err != nil || !more {
 			return err
 		}
-		if err := e.waitWake(ctx, changed, written, ticker.C, &timer, dueC, stamp, stampOK); err != nil {
+		fileWake, err := e.waitWake(ctx, wakeups{changed, written, ticker.C, dueC, recheck}, &timer, stamp, stampOK)
+		if err != nil {
 			return err
 		}
+		recheck = nil
+		if fileWake {
+			recheck = time.After(recheckAfter)
+		}
 	}
+}
+
+// wakeups are the channels a waiting stream listens on besides ctx, Close and its
+// deadline timer.
+type wakeups struct {
+	changed, written <-chan struct{}
+	tick, due        <-chan time.Time
+	recheck          <-chan time.Time
 }
 
 // waitWake blocks until something may have changed: a local commit, a write to the
@@ -144,30 +161,34 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 // (every fullPollEvery-th tick wakes regardless). Skipping
 // ticks on an unchanged stamp keeps an idle watcher from querying the store ten
 // times a second.
-func (e *Engine) waitWake(ctx context.Context, changed, written <-chan struct{}, tick <-chan time.Time,
-	timer *<-chan time.Time, dueC <-chan time.Time, stamp storeStamp, stampOK bool) error {
+//
+// fileWake reports a wake by the storeWaker, after which the caller looks once more.
+func (e *Engine) waitWake(ctx context.Context, w wakeups, timer *<-chan time.Time,
+	stamp storeStamp, stampOK bool) (fileWake bool, err error) {
 	skipped := 0
 	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return false, ctx.Err()
 		case <-e.done:
-			return ErrClosed
-		case <-changed:
-			return nil
-		case <-written:
-			return nil
+			return false, ErrClosed
+		case <-w.changed:
+			return false, nil
+		case <-w.written:
+			return true, nil
+		case <-w.recheck:
+			return false, nil
 		case <-*timer:
 			*timer = nil
-			return nil
-		case <-dueC:
-			return nil
-		case <-tick:
+			return false, nil
+		case <-w.due:
+			return false, nil
+		case <-w.tick:
 			if !stampOK || skipped+1 >= fullPollEvery {
-				return nil
+				return false, nil
 			}
 			if now, ok := e.stamp(); !ok || now != stamp {
-				return nil
+				return false, nil
 			}
 			skipped++
 		}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -10,6 +11,10 @@ import (
 // slowPollFactor multiplies the poll period of an event stream whose engine has a storeWaker: the
 // waker reports other processes' writes as they happen, so polling is only a safety net.
 const slowPollFactor = 20
+
+// recheckAfter is how long after a file wake a stream looks once more, for a commit
+// whose WAL frames were written but which was not yet visible at the first look.
+const recheckAfter = 50 * time.Millisecond
 
 // storeWaker turns writes to the store's files, by any process, into wake-ups, using
 // inotify on the store's directory (fsnotify; a file that is replaced keeps being
