@@ -2,7 +2,7 @@
 # Runs a private real dockerd (Debian docker.io 20.10, vfs storage, no iptables)
 # for the docker-backed tests and for people, with its own data root and socket,
 # and a busybox:latest image imported from Debian's busybox-static (no registry
-# is reachable here).
+# is reachable here), plus a stand-in nginx:latest built from the same files.
 #
 # Usage: scripts/dockerd.sh [--install] [--dir DIR] start|stop|env|status
 #   start   start dockerd in the background (if not already up), wait for /_ping,
@@ -64,7 +64,8 @@ ensure_tools() {
 }
 
 import_busybox() {
-	if DOCKER_HOST="$host" docker image inspect busybox:latest >/dev/null 2>&1; then
+	if DOCKER_HOST="$host" docker image inspect busybox:latest >/dev/null 2>&1 &&
+		DOCKER_HOST="$host" docker image inspect nginx:latest >/dev/null 2>&1; then
 		return 0
 	fi
 	local root
@@ -76,7 +77,17 @@ import_busybox() {
 		[[ "$a" == busybox ]] || ln -s busybox "$root/bin/$a"
 	done
 	mkdir -p "$root/tmp" "$root/etc"
-	tar -C "$root" -c . | DOCKER_HOST="$host" docker import - busybox:latest >/dev/null
+	# RECONCILER_DOCKERD_BUSYBOX_CMD gives the image a default command (the emulator's
+	# conformance fixture creates containers without one, as from the real image).
+	local change=()
+	if [[ -n "${RECONCILER_DOCKERD_BUSYBOX_CMD:-}" ]]; then
+		change=(--change "CMD [\"${RECONCILER_DOCKERD_BUSYBOX_CMD}\"]")
+	fi
+	tar -C "$root" -c . | DOCKER_HOST="$host" docker import "${change[@]}" - busybox:latest >/dev/null
+	# A distinct stand-in for nginx:latest (same files, its own config and id), for
+	# the emulator's conformance fixture, which runs an "nginx" container.
+	tar -C "$root" -c . | DOCKER_HOST="$host" docker import \
+		--change 'CMD ["sleep","3600"]' --change 'EXPOSE 80' - nginx:latest >/dev/null
 	rm -rf "$root"
 }
 
