@@ -98,7 +98,7 @@ func TestBuild(t *testing.T) {
 				t.Errorf("options %+v", wb.gotOpts)
 			}
 			names := tarNames(t, wb.gotTar)
-			if strings.Join(names, ",") != "Dockerfile,src,src/app.py" {
+			if strings.Join(names, ",") != "Dockerfile,src/,src/app.py" { // directories end in / as in docker build contexts
 				t.Errorf("context entries %v", names)
 			}
 		})
