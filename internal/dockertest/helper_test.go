@@ -2,6 +2,9 @@ package dockertest_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
@@ -129,4 +132,22 @@ func TestProjectObjectsAreCleanedUp(t *testing.T) {
 	if _, err := c.ContainerInspect(ctx, project+"-web-1", client.ContainerInspectOptions{}); err == nil {
 		t.Error("container survived cleanup")
 	}
+}
+
+// freeHostPort returns a host port that nothing listens on now, below the kernel's
+// ephemeral range (32768 and up on Linux), so an outgoing connection cannot take it
+// between this check and the daemon's bind.
+func freeHostPort(t *testing.T) int {
+	t.Helper()
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port
+	}
+	t.Fatal("no free host port in 20000-31999")
+	return 0
 }

@@ -3,7 +3,6 @@ package dockertest_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -44,7 +43,7 @@ volumes:
 // engines: cold up, no-op, a changed command (recreate), down with volumes.
 // The plans, the action outcomes and what is left must agree.
 func TestDiffReconcile(t *testing.T) {
-	port := 20000 + rand.IntN(20000)
+	port := freeHostPort(t)
 	dir := t.TempDir()
 	runDiff(t, scenario{"reconcile", func(ctx context.Context, t *testing.T, e *env) {
 		load := func(step, sleep string) *spec.Desired {

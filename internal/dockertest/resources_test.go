@@ -3,7 +3,6 @@ package dockertest_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"testing"
 
@@ -83,7 +82,7 @@ func TestDiffInUse(t *testing.T) {
 }
 
 func TestDiffPortConflict(t *testing.T) {
-	portNum := 20000 + rand.IntN(20000)
+	portNum := freeHostPort(t)
 	port := fmt.Sprint(portNum) // shared daemon: avoid other tests' ports
 
 	runDiff(t, scenario{"ports", func(ctx context.Context, t *testing.T, e *env) {
