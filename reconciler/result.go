@@ -81,6 +81,19 @@ type Result struct {
 	Duration time.Duration
 }
 
+// EngineCalls is how many engine calls the run made: one per action that ran
+// (done or failed), waits excluded, since each non-wait action is exactly one call.
+func (r *Result) EngineCalls() int {
+	n := 0
+	for _, a := range r.Actions {
+		if a.Action.Type.IsWait() || (a.Status != StatusDone && a.Status != StatusFailed) {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
 // summarize computes the Summary by logical change: actions sharing a Group
 // count once.
 func summarize(plan *planner.Plan, results []ActionResult) Summary {

@@ -122,12 +122,13 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 			return a.printPlan(plan) // the text carries the warnings
 		}
 		a.printWarnings(plan.Warnings)
-		counted := &countingEngine{Engine: c.Engine}
-		_, err = a.applyPlan(ctx, counted, plan, reconciler.ExecOptions{
+		res, err := a.applyPlan(ctx, c.Engine, plan, reconciler.ExecOptions{
 			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
 		})
 		t.lap("apply")
-		a.debugf("engine write calls: %d", counted.writes.Load())
+		if res != nil {
+			a.debugf("engine write calls: %d", res.EngineCalls())
+		}
 		return err
 	})
 }

@@ -392,3 +392,22 @@ func TestE2EInjectedCreateFailureThenNextUpConverges(t *testing.T) {
 		t.Errorf("a used-up fault rule is still listed: %s", r.stdout)
 	}
 }
+
+// TestE2EUpBuildsAService: a service with build: is built by the engine during up
+// and its container runs the built image; a second up builds nothing.
+func TestE2EUpBuildsAService(t *testing.T) {
+	s := newStack(t)
+	s.write("Dockerfile", "FROM busybox\nCMD [\"sleep\", \"infinity\"]\n")
+	s.write("compose.yaml", "name: bt\nservices:\n  app:\n    build: .\n")
+	// build, network create, container create, container start
+	if r := s.ok("up", "--debug"); !strings.Contains(r.stderr, "engine write calls: 4") {
+		t.Errorf("first up did not make the four calls:\n%s", r)
+	}
+	running(t, s.ps(), "bt-app-1")
+	if e := s.ps()["bt-app-1"]; e.Image != "bt-app" {
+		t.Errorf("bt-app-1 runs image %q, want the built bt-app", e.Image)
+	}
+	if r := s.ok("up", "--debug"); !strings.Contains(r.stderr, "engine write calls: 0") {
+		t.Errorf("second up rebuilt or changed something:\n%s", r)
+	}
+}
