@@ -73,7 +73,7 @@ func (a *app) runDown(cmd *cobra.Command, o downOptions) error {
 			return a.printPlan(plan) // the text carries the warnings
 		}
 		a.printWarnings(plan.Warnings)
-		_, err = a.applyPlan(ctx, c, plan, reconciler.ExecOptions{})
+		_, err = a.applyPlan(ctx, c.Engine, plan, reconciler.ExecOptions{})
 		return err
 	})
 }

@@ -77,7 +77,7 @@ func (a *app) runWatch(cmd *cobra.Command, o upOptions, services []string) error
 	loop, err = reconciler.NewLoop(reconciler.LoopConfig{
 		Load:   a.loadDesired,
 		Plan:   func(d *spec.Desired, obs planner.Observed) (*planner.Plan, error) { return planner.Up(d, obs, po) },
-		Engine: c,
+		Engine: c.Engine, // the engine itself, so optional capabilities (ImageBuild) stay visible
 		Exec: reconciler.ExecOptions{
 			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
 			OnEvent: func(e reconciler.Event) { pw.Event(progressEvent(e)) },
@@ -161,7 +161,7 @@ func (a *app) downOnExit(c *engineConn, d *spec.Desired) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.applyPlan(ctx, c, plan, reconciler.ExecOptions{})
+	_, err = a.applyPlan(ctx, c.Engine, plan, reconciler.ExecOptions{})
 	return err
 }
 
