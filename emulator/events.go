@@ -113,8 +113,6 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 	for {
 		changed := e.changed()
 		written := e.fileChanges()
-		// Taken before looking, so a write made while we look changes it.
-		stamp, stampOK := e.stamp()
 		// Observing brings simulated processes up to now (exits, health flips), and
 		// tells when the next such change is due, to wake then.
 		var due time.Time
@@ -136,7 +134,7 @@ func (e *Engine) watch(ctx context.Context, seq int64, deadline time.Time, fn fu
 		if err != nil || !more {
 			return err
 		}
-		fileWake, err := e.waitWake(ctx, wakeups{changed, written, ticker.C, dueC, recheck}, &timer, stamp, stampOK)
+		fileWake, err := e.waitWake(ctx, wakeups{changed, written, ticker.C, dueC, recheck}, &timer)
 		if err != nil {
 			return err
 		}
@@ -156,43 +154,25 @@ type wakeups struct {
 }
 
 // waitWake blocks until something may have changed: a local commit, a write to the
-// store's files seen by the storeWaker, the deadline timer, a due simulated
-// transition, or a poll tick on which the store's files show another process's write
-// (every fullPollEvery-th tick wakes regardless). Skipping
-// ticks on an unchanged stamp keeps an idle watcher from querying the store ten
-// times a second.
-//
-// fileWake reports a wake by the storeWaker, after which the caller looks once more.
-func (e *Engine) waitWake(ctx context.Context, w wakeups, timer *<-chan time.Time,
-	stamp storeStamp, stampOK bool) (fileWake bool, err error) {
-	skipped := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-e.done:
-			return false, ErrClosed
-		case <-w.changed:
-			return false, nil
-		case <-w.written:
-			return true, nil
-		case <-w.recheck:
-			return false, nil
-		case <-*timer:
-			*timer = nil
-			return false, nil
-		case <-w.due:
-			return false, nil
-		case <-w.tick:
-			if !stampOK || skipped+1 >= fullPollEvery {
-				return false, nil
-			}
-			if now, ok := e.stamp(); !ok || now != stamp {
-				return false, nil
-			}
-			skipped++
-		}
+// store's files seen by the storeWaker (fileWake, after which the caller looks once
+// more), the recheck after such a wake, the deadline timer, a due simulated
+// transition, or a poll tick (for other processes' writes when there is no waker).
+func (e *Engine) waitWake(ctx context.Context, w wakeups, timer *<-chan time.Time) (fileWake bool, err error) {
+	select {
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-e.done:
+		return false, ErrClosed
+	case <-w.written:
+		return true, nil
+	case <-w.changed:
+	case <-w.recheck:
+	case <-w.tick:
+	case <-w.due:
+	case <-*timer:
+		*timer = nil
 	}
+	return false, nil
 }
 
 // Events streams the engine's events as dockerd does: with Since, the stored history
