@@ -5,59 +5,15 @@ import (
 	"io"
 
 	"github.com/moby/moby/client"
+
+	"github.com/reconciler/reconciler/emulator"
 )
 
-// Backend is what the handler needs from an engine: a subset of moby's
-// client.APIClient with identical signatures, so *emulator.Engine and even a
-// *client.Client talking to another daemon satisfy it unchanged.
-//
-// Errors are classified with github.com/containerd/errdefs (cerrdefs.ErrNotFound,
-// ErrConflict, ...); the handler turns the class into dockerd's status code and
-// the error text into the response's "message". An unclassified error is a 500.
-type Backend interface {
-	Ping(ctx context.Context, options client.PingOptions) (client.PingResult, error)
-	ServerVersion(ctx context.Context, options client.ServerVersionOptions) (client.ServerVersionResult, error)
-	Info(ctx context.Context, options client.InfoOptions) (client.SystemInfoResult, error)
-	DiskUsage(ctx context.Context, options client.DiskUsageOptions) (client.DiskUsageResult, error)
-	Events(ctx context.Context, options client.EventsListOptions) client.EventsResult
-
-	ContainerCreate(ctx context.Context, options client.ContainerCreateOptions) (client.ContainerCreateResult, error)
-	ContainerInspect(ctx context.Context, container string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
-	ContainerList(ctx context.Context, options client.ContainerListOptions) (client.ContainerListResult, error)
-	ContainerRemove(ctx context.Context, container string, options client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
-	ContainerPrune(ctx context.Context, opts client.ContainerPruneOptions) (client.ContainerPruneResult, error)
-	ContainerStart(ctx context.Context, container string, options client.ContainerStartOptions) (client.ContainerStartResult, error)
-	ContainerStop(ctx context.Context, container string, options client.ContainerStopOptions) (client.ContainerStopResult, error)
-	ContainerRestart(ctx context.Context, container string, options client.ContainerRestartOptions) (client.ContainerRestartResult, error)
-	ContainerKill(ctx context.Context, container string, options client.ContainerKillOptions) (client.ContainerKillResult, error)
-	ContainerPause(ctx context.Context, container string, options client.ContainerPauseOptions) (client.ContainerPauseResult, error)
-	ContainerUnpause(ctx context.Context, container string, options client.ContainerUnpauseOptions) (client.ContainerUnpauseResult, error)
-	ContainerWait(ctx context.Context, container string, options client.ContainerWaitOptions) client.ContainerWaitResult
-	ContainerRename(ctx context.Context, container string, options client.ContainerRenameOptions) (client.ContainerRenameResult, error)
-	ContainerTop(ctx context.Context, container string, options client.ContainerTopOptions) (client.ContainerTopResult, error)
-
-	ImageList(ctx context.Context, options client.ImageListOptions) (client.ImageListResult, error)
-	ImagePull(ctx context.Context, ref string, options client.ImagePullOptions) (client.ImagePullResponse, error)
-	ImageTag(ctx context.Context, options client.ImageTagOptions) (client.ImageTagResult, error)
-	ImageRemove(ctx context.Context, image string, options client.ImageRemoveOptions) (client.ImageRemoveResult, error)
-	ImagePrune(ctx context.Context, opts client.ImagePruneOptions) (client.ImagePruneResult, error)
-	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
-	ImageHistory(ctx context.Context, image string, opts ...client.ImageHistoryOption) (client.ImageHistoryResult, error)
-
-	NetworkCreate(ctx context.Context, name string, options client.NetworkCreateOptions) (client.NetworkCreateResult, error)
-	NetworkInspect(ctx context.Context, network string, options client.NetworkInspectOptions) (client.NetworkInspectResult, error)
-	NetworkList(ctx context.Context, options client.NetworkListOptions) (client.NetworkListResult, error)
-	NetworkRemove(ctx context.Context, network string, options client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
-	NetworkPrune(ctx context.Context, opts client.NetworkPruneOptions) (client.NetworkPruneResult, error)
-	NetworkConnect(ctx context.Context, network string, options client.NetworkConnectOptions) (client.NetworkConnectResult, error)
-	NetworkDisconnect(ctx context.Context, network string, options client.NetworkDisconnectOptions) (client.NetworkDisconnectResult, error)
-
-	VolumeCreate(ctx context.Context, options client.VolumeCreateOptions) (client.VolumeCreateResult, error)
-	VolumeInspect(ctx context.Context, volumeID string, options client.VolumeInspectOptions) (client.VolumeInspectResult, error)
-	VolumeList(ctx context.Context, options client.VolumeListOptions) (client.VolumeListResult, error)
-	VolumeRemove(ctx context.Context, volumeID string, options client.VolumeRemoveOptions) (client.VolumeRemoveResult, error)
-	VolumePrune(ctx context.Context, options client.VolumePruneOptions) (client.VolumePruneResult, error)
-}
+// Backend is what the handler needs from an engine: emulator.API, the subset of
+// moby's client.APIClient the emulator implements, with identical signatures, so
+// *emulator.Engine and even a *client.Client talking to another daemon satisfy it
+// unchanged. Optional capabilities are the smaller interfaces below.
+type Backend = emulator.API
 
 // Optional capabilities. The handler detects each with a type assertion on the
 // Backend; when one is missing, its endpoints answer 501 with a message naming
