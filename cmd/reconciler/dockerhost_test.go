@@ -27,13 +27,11 @@ func TestDockerHost(t *testing.T) {
 
 	noConfig := t.TempDir()
 	withCurrent := t.TempDir()
-	for _, d := range []string{withCurrent} {
-		if err := os.WriteFile(filepath.Join(d, "config.json"), []byte(`{"currentContext":"current"}`), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(filepath.Join(dir, "contexts"), filepath.Join(d, "contexts")); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(withCurrent, "config.json"), []byte(`{"currentContext":"current"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "contexts"), filepath.Join(withCurrent, "contexts")); err != nil {
+		t.Fatal(err)
 	}
 
 	tests := []struct {
