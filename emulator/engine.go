@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -27,6 +26,9 @@ type Engine struct {
 
 	cache *state
 	gen   int64 // store generation the cache reflects; -1 = must reload all
+
+	qmu   sync.Mutex
+	queue []*call // write calls waiting for e.mu; the holder runs them as one batch (commit.go)
 
 	eventLimit int
 	pollEvery  time.Duration
@@ -186,55 +188,6 @@ type keep struct{ err error }
 func (k keep) Error() string { return k.err.Error() }
 func (k keep) Unwrap() error { return k.err }
 
-// update runs fn as one write transaction.
-func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
-		return ErrClosed
-	}
-	return e.updateLocked(ctx, fn)
-}
-
-// updateLocked is update with e.mu held. Before fn it brings the simulated
-// processes up to the clock's now (advance), in the same transaction.
-func (e *Engine) updateLocked(ctx context.Context, fn func(t *txn) error) error {
-	if err := e.st.begin(ctx, true); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if err := e.refreshLocked(ctx); err != nil {
-		e.st.rollback()
-		return fmt.Errorf("store: %w", err)
-	}
-	t := &txn{e: e, s: e.cache, now: e.now(), ops: map[opKey]bool{}}
-	t.advance()
-	err := fn(t)
-	var kept keep
-	if err != nil && !errors.As(err, &kept) {
-		e.st.rollback()
-		if t.mutated() {
-			e.gen = -1
-		}
-		return err
-	}
-	if !t.mutated() {
-		e.st.rollback()
-		return err
-	}
-	if cerr := e.commitLocked(ctx, t); cerr != nil {
-		e.st.rollback()
-		e.gen = -1
-		return fmt.Errorf("store: %w", cerr)
-	}
-	if len(t.events) > 0 || len(t.ops) > 0 {
-		e.wake()
-	}
-	if err != nil {
-		return kept.err
-	}
-	return nil
-}
-
 // view runs fn on the cache brought up to date with the store.
 func (e *Engine) view(ctx context.Context, fn func(s *state) error) error {
 	e.mu.Lock()
@@ -339,76 +292,6 @@ func (e *Engine) refreshLocked(ctx context.Context) error {
 		}
 	}
 	e.gen = g
-	return nil
-}
-
-func (e *Engine) commitLocked(ctx context.Context, t *txn) error {
-	gen := e.gen + 1
-	st := e.st
-	for _, key := range t.order {
-		put := t.ops[key]
-		if !put {
-			if _, err := st.stDel[key.k].ExecContext(ctx, key.id); err != nil {
-				return err
-			}
-			if _, err := st.stDelTomb.ExecContext(ctx, gen, string(key.k), key.id); err != nil {
-				return err
-			}
-			continue
-		}
-		var err error
-		switch key.k {
-		case kContainer:
-			c := t.s.containers[key.id]
-			var doc []byte
-			if doc, err = json.Marshal(c); err == nil {
-				_, err = st.stPutCtr.ExecContext(ctx, c.ID, c.Name, string(c.State.Status), c.Config.Labels[labelProject], gen, doc)
-			}
-		case kNetwork:
-			n := t.s.networks[key.id]
-			var doc []byte
-			if doc, err = json.Marshal(n); err == nil {
-				_, err = st.stPut[kNetwork].ExecContext(ctx, n.ID, n.Name, gen, doc)
-			}
-		case kVolume:
-			var doc []byte
-			if doc, err = json.Marshal(t.s.volumes[key.id]); err == nil {
-				_, err = st.stPut[kVolume].ExecContext(ctx, key.id, gen, doc)
-			}
-		case kImage:
-			var doc []byte
-			if doc, err = json.Marshal(t.s.images[key.id]); err == nil {
-				_, err = st.stPut[kImage].ExecContext(ctx, key.id, gen, doc)
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("write %s %s: %w", key.k, key.id, err)
-		}
-	}
-	for _, m := range t.events {
-		doc, err := json.Marshal(m)
-		if err != nil {
-			return err
-		}
-		if _, err := st.stEvent.ExecContext(ctx, m.TimeNano, string(m.Type), string(m.Action), m.Actor.ID, doc); err != nil {
-			return err
-		}
-	}
-	if len(t.events) > 0 && gen%64 == 0 {
-		if err := st.pruneEvents(ctx, e.eventLimit); err != nil {
-			return err
-		}
-	}
-	if err := st.pruneTombstones(ctx, gen); err != nil {
-		return err
-	}
-	if _, err := st.stSetGen.ExecContext(ctx, gen); err != nil {
-		return err
-	}
-	if err := st.commit(ctx); err != nil {
-		return err
-	}
-	e.gen = gen
 	return nil
 }
 
