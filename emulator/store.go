@@ -13,7 +13,7 @@ import (
 
 // schemaVersion is the store layout this binary writes. Open migrates older stores
 // step by step (migrations[i] takes version i to i+1) and refuses newer ones.
-const schemaVersion = 2
+const schemaVersion = 3
 
 var migrations = []string{
 	// 0 -> 1: the initial layout. Objects are rows keyed by id holding the JSON of the
@@ -40,6 +40,13 @@ INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0);
 `,
 	// 1 -> 2: fault rules (faults_store.go), built images' files and build cache (build_image.go).
 	migrateFaultsAndBuilds,
+	// 2 -> 3: the engine never looks containers up by state or project (its cache
+	// does), and each index cost a page per container write: about a quarter of
+	// the pages a commit wrote. The columns stay for people reading the store.
+	`
+DROP INDEX IF EXISTS containers_state;
+DROP INDEX IF EXISTS containers_project;
+`,
 }
 
 // kind names an object table.
@@ -148,7 +155,11 @@ func (s *store) prepare(ctx context.Context) error {
 	}
 	s.stGen = p("SELECT v FROM meta WHERE k = 'gen'")
 	s.stSetGen = p("UPDATE meta SET v = ? WHERE k = 'gen'")
-	s.stPutCtr = p("INSERT OR REPLACE INTO containers(id, name, state, project, rev, doc) VALUES (?, ?, ?, ?, ?, ?)")
+	// An upsert updates the row in place: unlike INSERT OR REPLACE it leaves the
+	// name index alone when the name did not change.
+	s.stPutCtr = p("INSERT INTO containers(id, name, state, project, rev, doc) VALUES (?, ?, ?, ?, ?, ?) " +
+		"ON CONFLICT(id) DO UPDATE SET name = excluded.name, state = excluded.state, " +
+		"project = excluded.project, rev = excluded.rev, doc = excluded.doc")
 	s.stDelTomb = p("INSERT INTO tombstones(rev, kind, id) VALUES (?, ?, ?)")
 	s.stEvent = p("INSERT INTO events(time_nano, type, action, actor, doc) VALUES (?, ?, ?, ?, ?)")
 	s.stPut = map[kind]*sql.Stmt{
