@@ -4,58 +4,48 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/client"
-	"github.com/reconciler/reconciler/emulator"
 	"github.com/reconciler/reconciler/emulator/internal/conformance"
 )
 
-// TestConformanceDockerd runs the bad-input scenarios on a real dockerd, to check
-// the emulator's error classes and texts against the real thing. It needs
-// EMULATOR_DOCKER_HOST (for example unix:///tmp/d/docker.sock) naming a dockerd
-// that holds images busybox:latest and nginx:latest (docker import of a directory
-// with /bin/busybox and its links) and none of the fixture's objects.
-func TestConformanceDockerd(t *testing.T) {
-	host := os.Getenv("EMULATOR_DOCKER_HOST")
-	if host == "" {
-		t.Skip("EMULATOR_DOCKER_HOST not set: no real dockerd to compare with")
-	}
-	conformance.RunBadInput(t, func(t *testing.T) emulator.API {
-		c, err := client.New(client.WithHost(host))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cleanDockerd(t, c); c.Close() })
-		cleanDockerd(t, c)
-		return c
-	}, nil)
-}
+// dockerdHostEnv are the variables naming a real dockerd, in order of
+// preference: EMULATOR_DOCKER_HOST for a daemon of one's own, and
+// RECONCILER_TEST_DOCKER_HOST, which .ci/run exports after scripts/dockerd.sh start.
+var dockerdHostEnv = []string{"EMULATOR_DOCKER_HOST", "RECONCILER_TEST_DOCKER_HOST"}
 
-// cleanDockerd removes the fixture's objects from a real dockerd.
-func cleanDockerd(t *testing.T, c *client.Client) {
-	ctx := context.Background()
-	l, err := c.ContainerList(ctx, client.ContainerListOptions{All: true})
+// TestConformanceDockerd runs the bad-input scenarios on a real dockerd (the
+// third target), to check the emulator's error classes and texts against the
+// real thing. The daemon must hold busybox:latest and nginx:latest
+// (scripts/dockerd.sh imports both). It may be shared with other tests running
+// at the same time: the run names and labels its objects under a fresh prefix,
+// compares only those, and removes only those.
+func TestConformanceDockerd(t *testing.T) {
+	var host string
+	for _, env := range dockerdHostEnv {
+		if host = os.Getenv(env); host != "" {
+			break
+		}
+	}
+	if host == "" {
+		t.Skip("no real dockerd: EMULATOR_DOCKER_HOST and RECONCILER_TEST_DOCKER_HOST are unset. To run: " +
+			"sudo scripts/dockerd.sh start (add --install the first time) && eval \"$(scripts/dockerd.sh env)\"")
+	}
+	c, err := client.New(client.WithHost(host), client.WithAPIVersionNegotiation())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("client for %s: %v", host, err)
 	}
-	for _, ctr := range l.Items {
-		c.ContainerRemove(ctx, ctr.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}) //nolint:errcheck // best effort
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		t.Fatalf("dockerd at %s does not answer /_ping: %v", host, err)
 	}
-	nets, err := c.NetworkList(ctx, client.NetworkListOptions{Filters: client.Filters{}.Add("type", "custom")})
-	if err != nil {
-		t.Fatal(err)
+	for _, ref := range []string{"busybox:latest", "nginx:latest"} {
+		if _, err := c.ImageInspect(ctx, ref); err != nil {
+			t.Fatalf("dockerd at %s has no %s (scripts/dockerd.sh start imports it): %v", host, ref, err)
+		}
 	}
-	for _, n := range nets.Items {
-		c.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{}) //nolint:errcheck // best effort
-	}
-	vols, err := c.VolumeList(ctx, client.VolumeListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vols.Items {
-		c.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}) //nolint:errcheck // best effort
-	}
-	for _, im := range []string{"x:1"} {
-		c.ImageRemove(ctx, im, client.ImageRemoveOptions{}) //nolint:errcheck // best effort
-	}
+	conformance.RunBadInputShared(t, c, nil)
 }

@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"net/netip"
 	"sort"
@@ -14,17 +16,57 @@ import (
 	"github.com/reconciler/reconciler/emulator"
 )
 
-// Fixture is the engine state the bad-input scenarios start from:
-//   - images busybox:latest and nginx:latest
+// LabelKey is the label every container, network and volume of a run carries;
+// its value is the run's Prefix. Together with the name prefix it is how a run
+// finds its own objects on an engine that other tests use at the same time.
+const LabelKey = "io.reconciler.conformance"
+
+// DefaultHostPort is the host port "web" publishes on a fresh engine.
+const DefaultHostPort = "18080"
+
+// Fixture is the engine state the bad-input scenarios start from. Every name
+// below is prefixed with Prefix (so "web" is Prefix+"web"), so that runs on a
+// shared daemon do not meet each other's or other tests' objects:
+//   - images busybox:latest and nginx:latest (shared, never removed)
 //   - network "appnet" 10.10.0.0/24 and network "spare" (no containers)
 //   - volume "data"
-//   - "web": nginx running `sleep 3600` on appnet, 127.0.0.1:18080->80, data at
-//     /data, label app=web
-//   - "idle": busybox, created, not started
+//   - "web": nginx running `sleep 3600` on appnet, 127.0.0.1:HostPort->80,
+//     data at /data, label app=web
+//   - "idle": busybox `sleep 60`, created, not started
+//
+// Containers, networks and volumes carry LabelKey=Prefix.
 type Fixture struct {
-	Web, Idle string // container ids
-	AppNet    string // network id
+	Prefix   string // starts every name the run uses; also the LabelKey value
+	HostPort string // host port of web's 80/tcp, on 127.0.0.1
+	Web      string // container id of web
+	Idle     string // container id of idle
+	AppNet   string // network id of appnet
 }
+
+// NewPrefix returns a fresh run prefix, "cf" plus 8 hex digits and a dash: valid
+// at the start of container, network, volume and image names.
+func NewPrefix() string {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return "cf" + hex.EncodeToString(b[:]) + "-"
+}
+
+// Name returns the run's name for s: Prefix+s.
+func (fx Fixture) Name(s string) string { return fx.Prefix + s }
+
+// Labels returns a fresh map holding the run's label plus key=value pairs.
+func (fx Fixture) Labels(kv ...string) map[string]string {
+	m := map[string]string{LabelKey: fx.Prefix}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// Expand replaces "{p}" in a scenario's expected message with the run's Prefix.
+func (fx Fixture) Expand(msg string) string { return strings.ReplaceAll(msg, "{p}", fx.Prefix) }
 
 // Pull pulls ref and waits for the pull to finish; an image already present is
 // kept (so the fixture works on an offline dockerd holding imported images).
@@ -57,43 +99,52 @@ func Run(t testing.TB, api emulator.API, opts client.ContainerCreateOptions) str
 	return res.ID
 }
 
-// SetupFixture builds the Fixture on api.
-func SetupFixture(t testing.TB, api emulator.API) Fixture {
+// SetupFixture builds the Fixture on api with names under prefix (NewPrefix)
+// and web published on hostPort ("" means DefaultHostPort).
+func SetupFixture(t testing.TB, api emulator.API, prefix, hostPort string) Fixture {
 	t.Helper()
+	if hostPort == "" {
+		hostPort = DefaultHostPort
+	}
+	fx := Fixture{Prefix: prefix, HostPort: hostPort}
 	ctx := context.Background()
 	Pull(t, api, "busybox")
 	Pull(t, api, "nginx")
-	netRes, err := api.NetworkCreate(ctx, "appnet", client.NetworkCreateOptions{
+	netRes, err := api.NetworkCreate(ctx, fx.Name("appnet"), client.NetworkCreateOptions{Labels: fx.Labels(),
 		IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: netip.MustParsePrefix("10.10.0.0/24")}}}})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("fixture: network appnet: %v", err)
 	}
-	if _, err := api.NetworkCreate(ctx, "spare", client.NetworkCreateOptions{}); err != nil {
-		t.Fatal(err)
+	fx.AppNet = netRes.ID
+	if _, err := api.NetworkCreate(ctx, fx.Name("spare"), client.NetworkCreateOptions{Labels: fx.Labels()}); err != nil {
+		t.Fatalf("fixture: network spare: %v", err)
 	}
-	if _, err := api.VolumeCreate(ctx, client.VolumeCreateOptions{Name: "data"}); err != nil {
-		t.Fatal(err)
+	if _, err := api.VolumeCreate(ctx, client.VolumeCreateOptions{Name: fx.Name("data"), Labels: fx.Labels()}); err != nil {
+		t.Fatalf("fixture: volume data: %v", err)
 	}
-	web := Run(t, api, client.ContainerCreateOptions{
-		Name: "web", Image: "nginx",
-		Config: &container.Config{Cmd: []string{"sleep", "3600"}, Labels: map[string]string{"app": "web"}},
+	fx.Web = Run(t, api, client.ContainerCreateOptions{
+		Name: fx.Name("web"), Image: "nginx",
+		Config: &container.Config{Cmd: []string{"sleep", "3600"}, Labels: fx.Labels("app", "web")},
 		HostConfig: &container.HostConfig{
-			NetworkMode: "appnet",
-			Binds:       []string{"data:/data"},
+			NetworkMode: container.NetworkMode(fx.Name("appnet")),
+			Binds:       []string{fx.Name("data") + ":/data"},
 			PortBindings: network.PortMap{network.MustParsePort("80/tcp"): {
-				{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "18080"}}},
+				{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: hostPort}}},
 		},
 	})
-	idle, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{Name: "idle", Image: "busybox",
-		Config: &container.Config{Cmd: []string{"sleep", "60"}}})
+	idle, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{Name: fx.Name("idle"), Image: "busybox",
+		Config: &container.Config{Cmd: []string{"sleep", "60"}, Labels: fx.Labels()}})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("fixture: create idle: %v", err)
 	}
-	return Fixture{Web: web, Idle: idle.ID, AppNet: netRes.ID}
+	fx.Idle = idle.ID
+	return fx
 }
 
-// Snapshot renders everything observable through list and inspect calls, so a
-// test can assert that a failed call changed nothing.
+// Snapshot renders everything observable through list and inspect calls of a
+// whole engine, so a test on an engine of its own can assert that a call
+// changed nothing. Only the list's Status text ("Up 3 seconds") is left out.
+// On an engine other tests use at the same time, compare State instead.
 func Snapshot(t testing.TB, api emulator.API) string {
 	t.Helper()
 	ctx := context.Background()
@@ -128,75 +179,4 @@ func Snapshot(t testing.TB, api emulator.API) string {
 	b, err := json.MarshalIndent(parts, "", " ")
 	fail(err)
 	return string(b)
-}
-
-// RunBadInput runs every bad-input case on a fresh engine from newAPI: the call must
-// fail with dockerd's class and text and leave the Snapshot unchanged. check, when
-// not nil, is called with each error for implementation-specific assertions.
-func RunBadInput(t *testing.T, newAPI func(t *testing.T) emulator.API, check func(t *testing.T, err error)) {
-	for _, tc := range BadInputCases() {
-		t.Run(tc.Name, func(t *testing.T) {
-			api := newAPI(t)
-			if tc.Since != "" {
-				v, err := api.ServerVersion(context.Background(), client.ServerVersionOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if versionLess(v.APIVersion, tc.Since) {
-					t.Skipf("behaviour of API %s; server speaks %s", tc.Since, v.APIVersion)
-				}
-			}
-			fx := SetupFixture(t, api)
-			before := Snapshot(t, api)
-			err := tc.Call(context.Background(), api, fx)
-			if err == nil {
-				t.Fatal("expected an error")
-			}
-			if !tc.Class(err) {
-				t.Errorf("error %q has the wrong class", err)
-			}
-			msg := Message(err)
-			if p, ok := strings.CutPrefix(tc.Msg, "prefix:"); ok {
-				if !strings.HasPrefix(msg, p) {
-					t.Errorf("error %q, want prefix %q", msg, p)
-				}
-			} else if msg != strings.TrimSpace(tc.Msg) {
-				t.Errorf("error %q\nwant      %q", msg, tc.Msg)
-			}
-			if check != nil {
-				check(t, err)
-			}
-			if after := Snapshot(t, api); after != before {
-				t.Errorf("state changed by a failed call")
-			}
-		})
-	}
-}
-
-// Message is dockerd's message of err: moby's client prefixes the response body's
-// message with "Error response from daemon: " and trims it, the emulator returns
-// it bare.
-func Message(err error) string {
-	return strings.TrimSpace(strings.TrimPrefix(err.Error(), "Error response from daemon: "))
-}
-
-// versionLess compares API versions "1.41" < "1.44".
-func versionLess(a, b string) bool {
-	am, an, _ := strings.Cut(a, ".")
-	bm, bn, _ := strings.Cut(b, ".")
-	if am != bm {
-		return atoi(am) < atoi(bm)
-	}
-	return atoi(an) < atoi(bn)
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			break
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n
 }
