@@ -21,6 +21,7 @@ func newEngineServeCmd(a *app) *cobra.Command {
 		Short: "Serve the embedded engine over the Docker Engine API (DOCKER_HOST for docker and docker-py)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			gcForLongRunning()
 			if a.g.engine != engineEmbedded {
 				return usageErrorf("engine serve serves the embedded engine; --engine %s is not served", a.g.engine)
 			}

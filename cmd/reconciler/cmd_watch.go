@@ -23,6 +23,7 @@ const metricsOff = "none"
 // engine's events and a resync timer, exporting metrics. Ctrl-C stops between
 // actions and leaves the stack running (or tears it down with --down-on-exit).
 func (a *app) runWatch(cmd *cobra.Command, o upOptions, services []string) error {
+	gcForLongRunning()
 	ctx := cmd.Context()
 	po, err := o.plannerOptions(services)
 	if err != nil {
