@@ -83,6 +83,11 @@ type LoopConfig struct {
 	// Recorder (metrics) and Files (the file watcher) are optional.
 	Recorder Recorder
 	Files    FileSetter
+	// Lock, when set, is taken after the spec loads and held through observe,
+	// plan and apply, so that a pass never interleaves with another writer of
+	// the same engine state (the CLI's state lock, also taken by up and down).
+	// A Lock error fails the pass in the observe phase; nothing is applied.
+	Lock func(ctx context.Context) (unlock func(), err error)
 	// OnPass is called after every pass, from the loop's goroutine, before the
 	// next pass starts.
 	OnPass func(PassResult)

@@ -41,7 +41,15 @@ func (l *Loop) pass(ctx context.Context, trig Trigger) PassResult {
 	prevConverged := l.lastConverged && !r.SpecChanged
 	l.lastHash, l.haveHash = h, true
 
-	// Observe.
+	// Observe, plan and apply under the state lock.
+	if l.cfg.Lock != nil {
+		unlock, err := l.cfg.Lock(ctx)
+		if err != nil {
+			endPhase(metrics.PhaseObserve)
+			return fail(metrics.PhaseObserve, err)
+		}
+		defer unlock()
+	}
 	obs, err := Observe(ctx, l.cfg.Engine, d)
 	endPhase(metrics.PhaseObserve)
 	if err != nil {

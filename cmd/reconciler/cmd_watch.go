@@ -83,6 +83,9 @@ func (a *app) runWatch(cmd *cobra.Command, o upOptions, services []string) error
 			Parallel: o.parallel, WaitTimeout: o.waitTimeout,
 			OnEvent: func(e reconciler.Event) { pw.Event(progressEvent(e)) },
 		},
+		// Each pass holds the state lock up and down take, so a pass never
+		// interleaves with another process's up or down on the same state.
+		Lock:        func(context.Context) (func(), error) { return c.lock() },
 		Resync:      resync,
 		WatchEngine: true,
 		Recorder:    m,
