@@ -40,6 +40,24 @@ func queueBatch(t *testing.T, e *Engine, ctxs []context.Context, fns []func(*txn
 	return errs
 }
 
+// fileEngine opens an engine on a new store file; reopen opens a second engine
+// on it, as another process would.
+func fileEngine(t *testing.T) (*Engine, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "engine.db")
+	return reopen(t, path), path
+}
+
+func reopen(t *testing.T, path string) *Engine {
+	t.Helper()
+	e, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
 func volumeFn(name string, failAfter bool) func(*txn) error {
 	return func(t *txn) error {
 		if _, err := t.createVolume(name, "", nil, nil, false); err != nil {
@@ -57,12 +75,7 @@ func volumeFn(name string, failAfter bool) func(*txn) error {
 // cancelled before its turn does not run, and the store another process opens
 // agrees with the cache.
 func TestGroupCommit(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "engine.db")
-	e, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e, path := fileEngine(t)
 	ctx := context.Background()
 	gen0, err := e.st.gen(ctx)
 	if err != nil {
@@ -92,11 +105,7 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("generations used by the batch = %d, want 2", gen1-gen0)
 	}
 
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := reopen(t, path)
 	for _, eng := range []*Engine{e, other} {
 		err := eng.view(ctx, func(s *state) error {
 			for _, name := range []string{"vol-a", "vol-b", "vol-c"} {
@@ -120,12 +129,7 @@ func TestGroupCommit(t *testing.T) {
 // TestGroupCommitConcurrent: many goroutines writing at once all get their
 // writes committed, and each sees its own write when its call returns.
 func TestGroupCommitConcurrent(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "engine.db")
-	e, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e, path := fileEngine(t)
 	ctx := context.Background()
 	const n = 64
 	var wg sync.WaitGroup
@@ -150,11 +154,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := reopen(t, path)
 	var count int
 	if err := other.view(ctx, func(s *state) error { count = len(s.volumes); return nil }); err != nil {
 		t.Fatal(err)
