@@ -28,9 +28,13 @@
 // moby's client does; WithNotModifiedErrors makes them return an error satisfying
 // cerrdefs.IsNotModified (for the HTTP server).
 //
-// Store: every call is one SQLite transaction (WAL, busy timeout, synchronous
-// NORMAL: a killed process loses nothing it completed). Objects are rows keyed by
-// id holding their JSON, with indexed name, state and compose project columns;
+// Store: every call's changes commit atomically in a SQLite transaction (WAL,
+// busy timeout, synchronous NORMAL: a killed process loses nothing it
+// completed). Calls made concurrently in one process share a transaction (group
+// commit, commit.go): whoever holds the engine next runs every waiting call, each
+// on its own view, and commits them together; a call that fails is undone alone.
+// Objects are rows keyed by id holding their JSON, with an indexed name and the
+// state and compose project as plain columns for people reading the store;
 // each write bumps a generation counter and stamps the rows it wrote with it, and
 // deletions leave tombstones. Every process keeps a decoded cache (with name,
 // address and label indexes) and, per call, only checks the generation and

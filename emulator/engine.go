@@ -14,9 +14,10 @@ import (
 
 // Engine is an emulated Docker engine whose state lives in a SQLite store. Its
 // methods have the signatures of github.com/moby/moby/client.APIClient, so it can
-// stand in for a moby client. Every call is one store transaction: separate
-// processes opening the same path see one engine. An Engine is safe for concurrent
-// use; calls within one process are serialised.
+// stand in for a moby client. Every call's changes commit atomically to the store
+// before it returns (concurrent calls may share a transaction: see update), so
+// separate processes opening the same path see one engine. An Engine is safe for
+// concurrent use; calls within one process are serialised.
 type Engine struct {
 	mu     sync.Mutex
 	st     *store
