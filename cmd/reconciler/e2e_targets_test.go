@@ -199,7 +199,7 @@ func (ts *targetStack) stepBadFile(t *testing.T) {
 // stepEnvChange: one env var of one service changed gives exactly one change,
 // a replacement of that container naming the key with before and after;
 // plan --detailed-exitcode exits 2 before up and 0 after, and up replaces
-// that container only.
+// that container only, recording its image id.
 func (ts *targetStack) stepEnvChange(t *testing.T) {
 	before := ts.ps()
 	ts.edit("compose.yaml", "LOG_LEVEL: info", "LOG_LEVEL: debug")
@@ -233,6 +233,11 @@ func (ts *targetStack) stepEnvChange(t *testing.T) {
 		if replaced := after[n].ID != e.ID; replaced != (n == ts.c("web", 1)) {
 			t.Errorf("%s replaced=%v, want only %s replaced", n, replaced, ts.c("web", 1))
 		}
+	}
+	// The image is present now on every target, so the new container records
+	// its id (what a later image change is detected by).
+	if l := after[ts.c("web", 1)].Labels; !strings.Contains(l, "com.docker.compose.image=sha256:") {
+		t.Errorf("replacement %s lacks com.docker.compose.image: %s", ts.c("web", 1), l)
 	}
 	if r := ts.run("plan", "--detailed-exitcode"); r.code != exitOK {
 		t.Errorf("plan --detailed-exitcode after up: want 0: %s", r)
