@@ -1,8 +1,10 @@
 package dockertest_test
 
 // allowlist holds the known differences between dockerd 20.10 (API 1.41) and
-// the emulator, keyed "scenario/step", each with its reason. Keep it short:
-// an "emulator bug" entry is a defect to fix in emulator/, then delete here.
+// the emulator, keyed "scenario/step" for both emulator targets or
+// "target:scenario/step" for one ("in-process" or "served"), each with its
+// reason. Keep it short: an "emulator bug" entry is a defect to fix in
+// emulator/, then delete here.
 var allowlist = map[string]string{
 	"names/create without a command": "fixture: dockerd's busybox comes from docker import (Config.Cmd null), " +
 		"the emulator catalog's busybox has CMD [\"sh\"]",
@@ -20,9 +22,9 @@ var allowlist = map[string]string{
 		"catalog image has none), and the emulator's image inspect has no GraphDriver (dockerd: vfs)",
 	"values/web running": "API version: at API 1.41 dockerd adds the container's short id to its Aliases on a " +
 		"user network; API 1.45+ no longer does, and the emulator follows 1.47 (Aliases null)",
-	"attach/attach to a missing container": "transport, not engine: over HTTP moby's client turns a refused " +
+	"in-process:attach/attach to a missing container": "transport, not engine: over HTTP moby's client turns a refused " +
 		"hijack (dockerd answers 404 with a plain-text body \"No such container: <name>\") into a bare \"unable to upgrade to tcp, received 404\" " +
-		"without reading the body; the in-process emulator has no upgrade and returns the typed NotFound with " +
+		"without reading the body (the served emulator answers the same 404 and agrees); in-process there is no upgrade and returns the typed NotFound with " +
 		"dockerd's text",
 	"exec/unknown command: output": "emulator bug (emulator/exec.go interpretExec): for a binary not found, " +
 		"dockerd writes \"OCI runtime exec failed: ... executable file not found in $PATH: unknown\\r\\n\" on " +

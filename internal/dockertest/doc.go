@@ -3,24 +3,27 @@
 // environment variable RECONCILER_TEST_DOCKER_HOST. Without it, Start skips
 // the test with a message saying how to enable it.
 //
-// It owns the helper only; the differential tests in this directory
-// (package dockertest_test) run the same scenarios on that dockerd and on the
-// in-process emulator and compare the normalised answers (ids by name, times,
-// addresses): lifecycle, names, in-use objects, ports, every list filter,
-// prunes, events, inspect shapes and values, a reconcile, logs framing
+// It owns the helper only; the differential tests in this directory (package
+// dockertest_test) run the same scenarios on that dockerd and on two emulator
+// targets, each a fresh engine: in-process, and served over a unix socket by
+// emulator/api through moby's client (as `reconciler engine serve`), and
+// compare each emulator's normalised answers with dockerd's (ids by name,
+// times, addresses): lifecycle, names, in-use objects, ports, every list
+// filter, prunes, events, inspect shapes and values, a reconcile, logs framing
 // (logs_test.go: multiplexed frames per stream for a non-TTY container, with
 // stream selection, timestamps and tail; raw bytes with a TTY; attach) and
-// exec (exec_test.go: exit codes, output, command not found, errors).
-// Streams are compared per stream: dockerd reads stdout and stderr through two
-// pipes, so their relative order, and how a live stream is cut into frames,
-// are not defined; log frames are one per line on both.
+// exec (exec_test.go: exit codes, output, command not found, errors). Streams
+// are compared per stream: dockerd reads stdout and stderr through two pipes,
+// so their relative order, and how a live stream is cut into frames, are not
+// defined; log frames are one per line on both.
 //
 // A difference fails the test unless allowlist_test.go names it
-// ("scenario/step") with its reason: an API-version difference (dockerd 20.10
-// speaks 1.41, the emulator follows 1.47), a fixture difference (the imported
-// busybox has no CMD), a transport artifact, or an "emulator bug" entry, which
-// is a defect to fix in emulator/ and then delete from the list. A full run
-// fails when an entry matched nothing.
+// ("scenario/step", or "target:scenario/step" for one target) with its reason:
+// an API-version difference (dockerd 20.10 speaks 1.41, the emulator follows
+// 1.47), a fixture difference (the imported busybox has no CMD), a transport
+// artifact, or an "emulator bug" entry, which is a defect to fix in emulator/
+// and then delete from the list. A full run fails when an entry matched
+// nothing.
 //
 // Usage:
 //

@@ -164,11 +164,25 @@ func keys(v any, depth int) []string {
 	return out
 }
 
-// engines returns the real dockerd (skipping without one) and a fresh
-// in-process emulator holding busybox:latest, plus the shared test id.
-func engines(t *testing.T) (dk, emu emulator.API, id string) {
+// target is an emulator engine a scenario's dockerd observations are compared with.
+type target struct {
+	name string // "in-process" or "served"
+	api  emulator.API
+}
+
+// engines returns the real dockerd (skipping without one), the emulator
+// targets (in-process, and served over a unix socket through moby's client,
+// each a fresh engine holding busybox:latest), and the shared test id.
+func engines(t *testing.T) (dk emulator.API, emus []target, id string) {
 	t.Helper()
 	d := dockertest.Start(t)
+	return d.Client, []target{{"in-process", newEmulator(t)}, {"served", serveEmulator(t, newEmulator(t))}}, d.ID
+}
+
+// newEmulator opens a fresh in-memory emulator on the real clock holding
+// busybox:latest.
+func newEmulator(t *testing.T) *emulator.Engine {
+	t.Helper()
 	eng, err := emulator.Open(":memory:")
 	if err != nil {
 		t.Fatalf("emulator.Open: %v", err)
@@ -182,27 +196,31 @@ func engines(t *testing.T) (dk, emu emulator.API, id string) {
 	if err != nil {
 		t.Fatalf("emulator: pull %s: %v", dockertest.Image, err)
 	}
-	return d.Client, eng, d.ID
+	return eng
 }
 
-// runDiff runs sc on both engines and compares the observations step by step.
-// A difference fails the test unless allowlist[sc.name+"/"+step] explains it.
+// runDiff runs sc on dockerd and on each emulator target and compares the
+// observations step by step. A difference fails the test unless the allowlist
+// explains it: allowlist[target+":"+sc.name+"/"+step] for one target, else
+// allowlist[sc.name+"/"+step] for both.
 func runDiff(t *testing.T, sc scenario) {
-	dk, emu, id := engines(t)
+	dk, emus, id := engines(t)
 	ctx := t.Context()
 	want := &env{api: dk, id: id, rec: &recorder{}}
 	sc.run(ctx, t, want)
-	got := &env{api: emu, id: id, rec: &recorder{}}
-	sc.run(ctx, t, got)
 	if testing.Verbose() {
 		for _, s := range want.rec.steps {
 			t.Logf("dockerd %s: %s", s.name, s.got)
 		}
 	}
-	compare(t, sc.name, want.rec.steps, got.rec.steps)
+	for _, tg := range emus {
+		got := &env{api: tg.api, id: id, rec: &recorder{}}
+		sc.run(ctx, t, got)
+		compare(t, tg.name, sc.name, want.rec.steps, got.rec.steps)
+	}
 }
 
-func compare(t *testing.T, scenario string, want, got []step) {
+func compare(t *testing.T, target, scenario string, want, got []step) {
 	t.Helper()
 	n := max(len(want), len(got))
 	for i := range n {
@@ -220,11 +238,14 @@ func compare(t *testing.T, scenario string, want, got []step) {
 		if w.name == "" {
 			key = scenario + "/" + g.name
 		}
-		if reason, ok := allowlist[key]; ok {
-			used.Store(key, true)
-			t.Logf("allowed difference %s (%s):\n dockerd:  %s\n emulator: %s", key, reason, w.got, g.got)
-			continue
+		for _, k := range []string{target + ":" + key, key} {
+			if reason, ok := allowlist[k]; ok {
+				used.Store(k, true)
+				t.Logf("allowed difference %s (%s):\n dockerd:  %s\n %s: %s", k, reason, w.got, target, g.got)
+				goto next
+			}
 		}
-		t.Errorf("difference at %s:\n dockerd:  %s\n emulator: %s", key, w.got, g.got)
+		t.Errorf("difference at %s (%s):\n dockerd:  %s\n %s: %s", key, target, w.got, target, g.got)
+	next:
 	}
 }
