@@ -13,6 +13,7 @@ type downOptions struct {
 	removeOrphans bool
 	timeout       int
 	dryRun        bool
+	parallel      int
 }
 
 func newDownCmd(a *app) *cobra.Command {
@@ -33,12 +34,16 @@ func newDownCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.removeOrphans, "remove-orphans", false, "Remove containers of services not in the project")
 	f.IntVarP(&o.timeout, "timeout", "t", -1, "Stop timeout in seconds (default: each container's own)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "Print the plan and apply nothing")
+	f.IntVar(&o.parallel, "parallel", 0, parallelUsage)
 	return cmd
 }
 
 func (a *app) runDown(cmd *cobra.Command, o downOptions) error {
 	if o.rmi != "" && o.rmi != "local" && o.rmi != "all" {
 		return usageErrorf("--rmi %q: want local or all", o.rmi)
+	}
+	if o.parallel < 0 {
+		return usageErrorf("--parallel %d: must be positive", o.parallel)
 	}
 	opts := planner.DownOptions{RemoveVolumes: o.volumes, RemoveImages: o.rmi, RemoveOrphans: o.removeOrphans}
 	if o.timeout >= 0 {
@@ -73,7 +78,7 @@ func (a *app) runDown(cmd *cobra.Command, o downOptions) error {
 			return a.printPlan(plan) // the text carries the warnings
 		}
 		a.printWarnings(plan.Warnings)
-		_, err = a.applyPlan(ctx, c.Engine, plan, reconciler.ExecOptions{})
+		_, err = a.applyPlan(ctx, c.Engine, plan, reconciler.ExecOptions{Parallel: a.parallelFor(o.parallel)})
 		return err
 	})
 }

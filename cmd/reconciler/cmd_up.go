@@ -39,6 +39,7 @@ func newUpCmd(a *app) *cobra.Command {
 		Use:   "up [SERVICE...]",
 		Short: "Plan and apply: make the engine match the project",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.parallel = a.parallelFor(o.parallel)
 			if o.watch {
 				return a.runWatch(cmd, o, args)
 			}
@@ -55,13 +56,32 @@ func newUpCmd(a *app) *cobra.Command {
 	f.DurationVar(&o.waitTimeout, "wait-timeout", 0, "Bound on each wait (e.g. 60s); 0 means none")
 	f.BoolVar(&o.dryRun, "dry-run", false, "Print the plan and apply nothing")
 	f.BoolVarP(&o.detach, "detach", "d", false, "Accepted for compose compatibility: up always returns once converged")
-	f.IntVar(&o.parallel, "parallel", 0, fmt.Sprintf("Maximum concurrent engine calls (default %d)", reconciler.DefaultParallel))
+	f.IntVar(&o.parallel, "parallel", 0, parallelUsage)
 	f.BoolVar(&o.watch, "watch", false, "Keep converging while files change or the engine drifts")
 	f.DurationVar(&o.resync, "resync", 30*time.Second, "Watch: periodic full pass interval, with 10% jitter (0 disables)")
 	f.DurationVar(&o.poll, "poll", 0, "Watch: poll files at this interval instead of inotify")
 	f.StringVar(&o.metricsAddr, "metrics-addr", metrics.DefaultAddr, "Watch: serve /metrics, /healthz, /readyz on this address (\"none\" disables)")
 	f.BoolVar(&o.downOnExit, "down-on-exit", false, "Watch: tear the project down on Ctrl-C")
 	return cmd
+}
+
+// parallelUsage is --parallel's help text (up and down).
+var parallelUsage = fmt.Sprintf("Maximum concurrent engine calls (default %d; %d with --engine docker)",
+	reconciler.DefaultParallel, reconciler.DefaultDockerParallel)
+
+// parallelFor is the executor's bound: --parallel when given, else the
+// engine's default. A real dockerd runs container operations concurrently and
+// gains from more calls in flight than the embedded engine, whose store
+// serialises writes (see reconciler.DefaultDockerParallel).
+func (a *app) parallelFor(flag int) int {
+	switch {
+	case flag != 0:
+		return flag
+	case a.g.engine == engineDocker:
+		return reconciler.DefaultDockerParallel
+	default:
+		return reconciler.DefaultParallel
+	}
 }
 
 // plannerOptions validates up's flags into planner.Options.
