@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 
 	"github.com/reconciler/reconciler/emulator"
@@ -269,8 +270,7 @@ func (ts *targetStack) resources() (networks, volumes []string) {
 func (ts *targetStack) removeLabelled() []error {
 	var errs []error
 	keep := func(err error, what string) {
-		if err != nil && !strings.Contains(strings.ToLower(err.Error()), "no such") &&
-			!strings.Contains(strings.ToLower(err.Error()), "not found") {
+		if err != nil && !cerrdefs.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("%s: %w", what, err))
 		}
 	}
