@@ -57,8 +57,12 @@
 //
 // The runtime's surfaces: ContainerLogs (logs.go: the runs' lines, framing,
 // since/until/tail/timestamps, follow), ExecCreate/Start/Inspect/Attach
-// (exec.go), ContainerStats (stats.go), CopyToContainer/CopyFromContainer/
-// ContainerStatPath (copy.go). Files (files.go): a writable layer per container
+// (exec.go; with AttachStdin what the client writes on the hijacked
+// connection is the command's input, interpreted as one batch once the client
+// closes its write side: exec_stdin.go), ExecResize/ContainerResize
+// (exec_resize.go: dockerd's answers, no terminal kept), ContainerStats
+// (stats.go), CopyToContainer/CopyFromContainer/ContainerStatPath (copy.go).
+// Files (files.go): a writable layer per container
 // (seeded with a built image's files) with volumes (kept with the volume, so
 // they outlive containers), binds and tmpfs (emptied on stop) mounted over it.
 // Reachability (resolver.go): names resolve only on a shared user-defined
@@ -67,4 +71,11 @@
 //	x, _ := eng.ExecCreate(ctx, "web", client.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo hi > /data/f"}})
 //	att, _ := eng.ExecAttach(ctx, x.ID, client.ExecAttachOptions{}) // multiplexed output
 //	rc, _ := eng.ContainerLogs(ctx, "web", client.ContainerLogsOptions{ShowStdout: true, Timestamps: true})
+//
+// Fault injection (faults.go): rules kept in the store, so every process
+// obeys them (AddFault, Faults, RemoveFault, ClearFaults), fail the next N
+// calls of an operation of FaultOps (ContainerStart, ExecCreate, ExecStart and
+// ExecAttach, ContainerLogs, ImagePull, ...; optionally only for a name, label
+// or image) with an error class and message, delay them on the engine clock,
+// crash a container, fail its health check or deny a pull.
 package emulator

@@ -1,10 +1,8 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,6 +21,15 @@ import (
 // container (ctrRec.Execs, the newest maxExecs), so ExecInspect in another
 // process sees it. An exec is running until its simulated duration has passed
 // (forever for a server or `sleep infinity`, until the container stops).
+//
+// Stdin: an exec created with AttachStdin and started by ExecAttach reads what
+// the client writes on the hijacked connection until the client closes its
+// write side (CloseWrite, or Close; with a TTY also a ^D byte). Meanwhile the
+// exec is started and running (Waiting); at end of input it is interpreted
+// with that input (shell.RunStdin) and its output is sent, so the input is
+// processed as one batch: a TTY session is not interactive and its input is
+// not echoed. ExecStart (detached) gives it an input that ends at once, as
+// dockerd does.
 
 // maxExecs bounds the exec records a container keeps.
 const maxExecs = 50
@@ -36,12 +43,17 @@ type execRec struct {
 	WorkingDir string   `json:",omitempty"`
 	Env        []string `json:",omitempty"`
 	Tty        bool     `json:",omitempty"`
-	Started    bool     `json:",omitempty"`
-	Start      time.Time
-	Duration   time.Duration      `json:",omitempty"`
-	Forever    bool               `json:",omitempty"`
-	ExitCode   int                `json:",omitempty"`
-	Output     []process.LogEntry `json:",omitempty"`
+	// Stdin is AttachStdin: ExecAttach feeds the exec the client's input.
+	Stdin   bool `json:",omitempty"`
+	Started bool `json:",omitempty"`
+	// Waiting is set from an attached stdin exec's start until its input
+	// ended: it is running, its outcome not yet interpreted.
+	Waiting  bool `json:",omitempty"`
+	Start    time.Time
+	Duration time.Duration      `json:",omitempty"`
+	Forever  bool               `json:",omitempty"`
+	ExitCode int                `json:",omitempty"`
+	Output   []process.LogEntry `json:",omitempty"`
 }
 
 // running reports whether the exec is still running at now in c.
@@ -49,7 +61,7 @@ func (x *execRec) running(c *ctrRec, now time.Time) bool {
 	if !x.Started || !c.State.Running || (c.State.StartedAt.After(x.Start)) {
 		return false
 	}
-	return x.Forever || now.Before(x.Start.Add(x.Duration))
+	return x.Forever || x.Waiting || now.Before(x.Start.Add(x.Duration))
 }
 
 // lookupExec finds an exec by id (or unique prefix) in any container.
@@ -77,8 +89,12 @@ func (c *ctrRec) runnable() error {
 	return nil
 }
 
-// ExecCreate creates an exec instance in a running container.
+// ExecCreate creates an exec instance in a running container. Fault rules
+// for OpExecCreate apply to the container (faults.go).
 func (e *Engine) ExecCreate(ctx context.Context, ref string, options client.ExecCreateOptions) (client.ExecCreateResult, error) {
+	if err := e.faultContainer(ctx, OpExecCreate, ref); err != nil { // fault injection (faults.go)
+		return client.ExecCreateResult{}, err
+	}
 	if len(options.Cmd) == 0 {
 		return client.ExecCreateResult{}, errInvalid("No exec command specified")
 	}
@@ -98,7 +114,7 @@ func (e *Engine) ExecCreate(ctx context.Context, ref string, options client.Exec
 			seq = c.Execs[n-1].Seq + 1
 		}
 		c.Execs = append(c.Execs, &execRec{ID: id, Seq: seq, Cmd: slices.Clone(options.Cmd), User: options.User,
-			WorkingDir: options.WorkingDir, Env: slices.Clone(options.Env), Tty: options.TTY})
+			WorkingDir: options.WorkingDir, Env: slices.Clone(options.Env), Tty: options.TTY, Stdin: options.AttachStdin})
 		if len(c.Execs) > maxExecs {
 			c.Execs = c.Execs[len(c.Execs)-maxExecs:]
 		}
@@ -109,15 +125,22 @@ func (e *Engine) ExecCreate(ctx context.Context, ref string, options client.Exec
 	return client.ExecCreateResult{ID: id}, err
 }
 
-// ExecStart runs an exec instance (detached or not: the output is kept for
-// ExecAttach and for the record). An exec runs once.
+// ExecStart runs an exec instance detached: its output is kept for the record
+// only and its input, if any, ends at once. An exec runs once. Fault rules for
+// OpExecStart apply to its container.
 func (e *Engine) ExecStart(ctx context.Context, execID string, options client.ExecStartOptions) (client.ExecStartResult, error) {
-	_, err := e.runExec(ctx, execID)
+	if err := e.faultExec(ctx, execID); err != nil { // fault injection (faults.go)
+		return client.ExecStartResult{}, err
+	}
+	_, err := e.runExec(ctx, execID, false)
 	return client.ExecStartResult{}, err
 }
 
-// runExec interprets the exec and records its outcome.
-func (e *Engine) runExec(ctx context.Context, execID string) (*execRec, error) {
+// runExec starts the exec and records it. With attached (ExecAttach) an exec
+// created with AttachStdin is only marked started and Waiting: finishExec
+// interprets it once its input ended. Otherwise it is interpreted now with
+// an input that ends at once.
+func (e *Engine) runExec(ctx context.Context, execID string, attached bool) (*execRec, error) {
 	var out *execRec
 	err := e.update(ctx, func(t *txn) error {
 		c, x, err := t.s.lookupExec(execID)
@@ -130,44 +153,63 @@ func (e *Engine) runExec(ctx context.Context, execID string) (*execRec, error) {
 		if err := c.runnable(); err != nil {
 			return err
 		}
-		c = cloneContainer(c)
-		i := slices.IndexFunc(c.Execs, func(y *execRec) bool { return y.ID == x.ID })
-		xx := *x
-		x = &xx
-		c.Execs[i] = x
-		sc, files := t.shellContext(c)
-		sc.Env = append(slices.Clone(sc.Env), x.Env...)
-		if x.User != "" {
-			sc.User = x.User
-		}
-		if x.WorkingDir != "" {
-			sc.Dir = x.WorkingDir
-		}
-		sc.Tty, sc.OpenStdin = x.Tty, false
-		sc.Ready = func(port int) bool { return c.serving(port, t.now) }
-		res, rerr := shell.Run(sc, x.Cmd)
-		files.save(t)
+		c, x = c.withExecCopy(x)
 		x.Started, x.Start = true, t.now
-		var nf *shell.NotFoundError
-		if errors.As(rerr, &nf) {
-			x.ExitCode = 126
-			x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stderr, Text: nf.ExecMessage()}}
-		} else {
-			x.ExitCode, x.Duration, x.Forever = res.ExitCode, res.Duration, res.RunsForever
-			for _, l := range res.Lines() {
-				x.Output = append(x.Output, process.LogEntry{Time: t.now.Add(l.Offset), Stream: l.Stream, Text: l.Render(t.now)})
-			}
-		}
-		t.putContainer(c)
 		cmd := strings.Join(x.Cmd, " ")
 		t.containerEvent(events.Action("exec_start: "+cmd), c, map[string]string{"execID": x.ID})
-		if !x.Forever {
-			t.containerEvent(events.Action("exec_die"), c, map[string]string{"execID": x.ID, "exitCode": strconv.Itoa(x.ExitCode)})
+		if attached && x.Stdin {
+			x.Waiting = true
+			t.putContainer(c)
+		} else {
+			t.interpretExec(c, x, nil)
 		}
 		out = x
 		return nil
 	})
 	return out, err
+}
+
+// withExecCopy returns a clone of c whose record of x is a copy the caller may
+// change (records are never changed in place), and that copy.
+func (c *ctrRec) withExecCopy(x *execRec) (*ctrRec, *execRec) {
+	c = cloneContainer(c)
+	i := slices.IndexFunc(c.Execs, func(y *execRec) bool { return y.ID == x.ID })
+	xx := *x
+	c.Execs[i] = &xx
+	return c, &xx
+}
+
+// interpretExec runs the started exec x of c (both the caller's copies) with
+// stdin, now: its outcome (exit code, output stamped from now, duration from
+// its start), the files it wrote, the container record and exec_die.
+func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
+	sc, files := t.shellContext(c)
+	sc.Env = append(slices.Clone(sc.Env), x.Env...)
+	if x.User != "" {
+		sc.User = x.User
+	}
+	if x.WorkingDir != "" {
+		sc.Dir = x.WorkingDir
+	}
+	sc.Tty, sc.OpenStdin = x.Tty, false
+	sc.Ready = func(port int) bool { return c.serving(port, t.now) }
+	res, rerr := shell.RunStdin(sc, x.Cmd, stdin)
+	files.save(t)
+	x.Waiting = false
+	var nf *shell.NotFoundError
+	if errors.As(rerr, &nf) {
+		x.ExitCode, x.Duration = 126, t.now.Sub(x.Start)
+		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stderr, Text: nf.ExecMessage()}}
+	} else {
+		x.ExitCode, x.Duration, x.Forever = res.ExitCode, t.now.Sub(x.Start)+res.Duration, res.RunsForever
+		for _, l := range res.Lines() {
+			x.Output = append(x.Output, process.LogEntry{Time: t.now.Add(l.Offset), Stream: l.Stream, Text: l.Render(t.now)})
+		}
+	}
+	t.putContainer(c)
+	if !x.Forever {
+		t.containerEvent(events.Action("exec_die"), c, map[string]string{"execID": x.ID, "exitCode": strconv.Itoa(x.ExitCode)})
+	}
 }
 
 // ExecInspect describes an exec instance: whether it is running and its exit code.
@@ -188,27 +230,29 @@ func (e *Engine) ExecInspect(ctx context.Context, execID string, options client.
 }
 
 // ExecAttach starts the exec and returns its output as dockerd streams it:
-// multiplexed stdout/stderr frames, or raw with a TTY. The connection is closed
-// after the last line (stdin is not read).
+// multiplexed stdout/stderr frames, or raw with a TTY; the connection is closed
+// after the last line. For an exec created with AttachStdin, what the client
+// writes on the connection is the command's input, and the output comes once
+// the client closed its write side (HijackedResponse.CloseWrite) or the
+// connection; otherwise client writes are read and dropped. Fault rules for
+// OpExecStart apply to its container.
 func (e *Engine) ExecAttach(ctx context.Context, execID string, options client.ExecAttachOptions) (client.ExecAttachResult, error) {
-	x, err := e.runExec(ctx, execID)
+	if err := e.faultExec(ctx, execID); err != nil { // fault injection (faults.go)
+		return client.ExecAttachResult{}, err
+	}
+	x, err := e.runExec(ctx, execID, true)
 	if err != nil {
 		return client.ExecAttachResult{}, err
 	}
-	var buf bytes.Buffer
-	f := &logFilter{stdout: true, stderr: true, tty: x.Tty || options.TTY}
-	for _, l := range x.Output {
-		f.render(&buf, l)
-	}
-	server, conn := net.Pipe()
+	tty := x.Tty || options.TTY
+	server, conn := newPipeConns()
 	e.streams.Add(1)
 	go func() {
 		defer e.streams.Done()
-		defer server.Close()
-		_, _ = server.Write(buf.Bytes())
+		e.serveExec(context.WithoutCancel(ctx), server, x, tty)
 	}()
 	media := "application/vnd.docker.multiplexed-stream"
-	if f.tty {
+	if tty {
 		media = "application/vnd.docker.raw-stream"
 	}
 	return client.ExecAttachResult{HijackedResponse: client.NewHijackedResponse(conn, media)}, nil

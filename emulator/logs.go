@@ -110,6 +110,9 @@ func parseLogTime(v string, now time.Time) (time.Time, error) {
 // stream stays open, delivering lines as the clock reaches them, until the
 // container stops or is removed, the context ends or the reader is closed.
 func (e *Engine) ContainerLogs(ctx context.Context, ref string, options client.ContainerLogsOptions) (client.ContainerLogsResult, error) {
+	if err := e.faultContainer(ctx, OpContainerLogs, ref); err != nil { // fault injection (faults.go)
+		return nil, err
+	}
 	if !options.ShowStdout && !options.ShowStderr {
 		return nil, errInvalid("Bad parameters: you must choose at least one stream")
 	}
