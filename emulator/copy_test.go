@@ -53,7 +53,7 @@ func untar(t *testing.T, r io.Reader) map[string]string {
 }
 
 func TestCopyFiles(t *testing.T) {
-	e, _ := newEngine(t)
+	e, clk := newEngine(t)
 	ctx := context.Background()
 	pull(t, e, "busybox")
 	id := run(t, e, client.ContainerCreateOptions{Name: "box", Image: "busybox", Config: idle(container.Config{}),
@@ -75,7 +75,7 @@ func TestCopyFiles(t *testing.T) {
 		t.Errorf("stat %+v", st.Stat)
 	}
 	// Works on a stopped container too; errors as dockerd's.
-	must[client.ContainerStopResult](t)(e.ContainerStop(ctx, id, client.ContainerStopOptions{}))
+	stopped(t, e, clk, id)
 	if _, err := e.ContainerStatPath(ctx, id, client.ContainerStatPathOptions{Path: "/data/README"}); err != nil {
 		t.Errorf("stat on a stopped container: %v", err)
 	}

@@ -49,7 +49,7 @@ func TestEventSequences(t *testing.T) {
 	id := run(t, e, client.ContainerCreateOptions{Name: "ev", Image: "busybox",
 		Config:     &container.Config{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"team": "x"}},
 		HostConfig: &container.HostConfig{Binds: []string{"evvol:/d"}}})
-	must[client.ContainerStopResult](t)(e.ContainerStop(ctx, id, client.ContainerStopOptions{}))
+	stopped(t, e, clk, id)
 	must[client.ContainerRemoveResult](t)(e.ContainerRemove(ctx, id, client.ContainerRemoveOptions{}))
 	got := history(t, e, clk.Now(), nil)
 	want := []string{

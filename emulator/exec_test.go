@@ -77,7 +77,7 @@ func TestExec(t *testing.T) {
 }
 
 func TestExecErrors(t *testing.T) {
-	e, _ := newEngine(t)
+	e, clk := newEngine(t)
 	ctx := context.Background()
 	pull(t, e, "busybox")
 	id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: idle(container.Config{})})
@@ -93,7 +93,7 @@ func TestExecErrors(t *testing.T) {
 		t.Errorf("inspect unknown exec: %v, want not found", err)
 	}
 	pending := must[client.ExecCreateResult](t)(e.ExecCreate(ctx, id, client.ExecCreateOptions{Cmd: []string{"true"}}))
-	must[client.ContainerStopResult](t)(e.ContainerStop(ctx, id, client.ContainerStopOptions{}))
+	stopped(t, e, clk, id)
 	before := inspect(t, e, id)
 	_, err := e.ExecCreate(ctx, id, client.ExecCreateOptions{Cmd: []string{"true"}})
 	if !cerrdefs.IsConflict(err) || !strings.Contains(err.Error(), "is not running") {
@@ -131,7 +131,7 @@ func TestExecDuration(t *testing.T) {
 // Files: the writable layer dies with the container, a volume outlives it and
 // is shared, tmpfs dies on stop, a read-only mount refuses writes.
 func TestExecFiles(t *testing.T) {
-	e, _ := newEngine(t)
+	e, clk := newEngine(t)
 	ctx := context.Background()
 	pull(t, e, "busybox")
 	mk := func(name string) string {
@@ -155,7 +155,7 @@ func TestExecFiles(t *testing.T) {
 	if _, out := sh(b, "cat /data/f"); out != "kept\n" {
 		t.Errorf("other container reads the volume: %q", out)
 	}
-	must[client.ContainerRestartResult](t)(e.ContainerRestart(ctx, a, client.ContainerRestartOptions{}))
+	restarted(t, e, clk, a)
 	if _, out := sh(a, "cat /root/f; cat /scratch/f || echo gone"); out != "layer\ngone\n" {
 		t.Errorf("after restart: %q, want the layer kept and tmpfs emptied", out)
 	}

@@ -88,24 +88,19 @@ const (
 	OpContainerRemove  = "ContainerRemove"
 	OpContainerInspect = "ContainerInspect"
 	OpContainerList    = "ContainerList"
-	OpContainerLogs    = "ContainerLogs"
-	OpExecCreate       = "ExecCreate"
-	// OpExecStart is checked by ExecStart and ExecAttach (an attached start),
-	// against the exec's container; Match.Name may also be the exec id.
-	OpExecStart     = "ExecStart"
-	OpNetworkCreate = "NetworkCreate"
-	OpNetworkRemove = "NetworkRemove"
-	OpVolumeCreate  = "VolumeCreate"
-	OpVolumeRemove  = "VolumeRemove"
-	OpImagePull     = "ImagePull"
-	OpImageBuild    = "ImageBuild"
+	OpNetworkCreate    = "NetworkCreate"
+	OpNetworkRemove    = "NetworkRemove"
+	OpVolumeCreate     = "VolumeCreate"
+	OpVolumeRemove     = "VolumeRemove"
+	OpImagePull        = "ImagePull"
+	OpImageBuild       = "ImageBuild"
 )
 
 // FaultOps lists the operations rules can target, OpAny excluded.
 func FaultOps() []string {
 	return []string{OpContainerCreate, OpContainerStart, OpContainerStop, OpContainerRestart, OpContainerKill,
-		OpContainerRemove, OpContainerInspect, OpContainerList, OpContainerLogs, OpExecCreate, OpExecStart, OpNetworkCreate, OpNetworkRemove,
-		OpVolumeCreate, OpVolumeRemove, OpImagePull, OpImageBuild}
+		OpContainerRemove, OpContainerInspect, OpContainerList, OpNetworkCreate, OpNetworkRemove,
+		OpVolumeCreate, OpVolumeRemove, OpImagePull, OpImageBuild, OpContainerWait}
 }
 
 // FaultMatch narrows a rule to some objects; empty fields match everything.
@@ -201,21 +196,29 @@ func (e *Engine) Faults(ctx context.Context) ([]Fault, error) {
 
 // RemoveFault removes one rule; an unknown id is not found (ErrFaultRule).
 func (e *Engine) RemoveFault(ctx context.Context, id string) error {
-	return e.rawTx(ctx, true, func(c *sql.Conn) error {
+	err := e.rawTx(ctx, true, func(c *sql.Conn) error {
 		ok, err := deleteFault(ctx, c, id)
 		if err == nil && !ok {
 			err = faultRuleErr(cerrdefs.ErrNotFound, "no such fault: %s", id)
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return e.endHealthFaults(ctx) // an unhealthy rule's probes pass again
 }
 
 // ClearFaults removes every rule.
 func (e *Engine) ClearFaults(ctx context.Context) error {
-	return e.rawTx(ctx, true, func(c *sql.Conn) error {
+	err := e.rawTx(ctx, true, func(c *sql.Conn) error {
 		_, err := c.ExecContext(ctx, "DELETE FROM faults")
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return e.endHealthFaults(ctx) // unhealthy rules' probes pass again
 }
 
 func (e *Engine) readFaults(ctx context.Context) ([]Fault, error) {

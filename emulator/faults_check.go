@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/distribution/reference"
-	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
 )
 
@@ -248,39 +246,69 @@ func (e *Engine) applyDueCrashes(ctx context.Context) error {
 	return nil
 }
 
-// markUnhealthy turns the health of an unhealthy rule's container to unhealthy now,
-// with a failing probe in its log and a health_status event, unless it already is.
-// A container without a health check is left alone (the rule stays, for when it
-// gets one). faultCheck re-applies it on every hooked call, so a probe the runtime
-// ran in between (or a restart) does not undo the rule for long.
+// markUnhealthy enforces an unhealthy rule on its container through the
+// runtime's health evaluation (lifecycle_health.go): from now every probe
+// fails with the rule's message (default "injected fault: health check
+// failed"), a failing result is recorded at once and the status turns
+// unhealthy (health_status event, FailingStreak at least the retries). A
+// container that is not running or has no health check is left alone (the
+// rule stays, for when it runs with one); faultCheck re-applies it on every
+// hooked call, so a container started later gets it too. Nothing is written
+// while the container already carries an active fault.
 func (e *Engine) markUnhealthy(ctx context.Context, f Fault) error {
+	applies := func(c *ctrRec) bool {
+		if c == nil || !c.State.Running || c.State.Health == nil {
+			return false
+		}
+		hf := c.healthFault()
+		return hf == nil || !hf.Until.IsZero()
+	}
+	var need bool
+	if err := e.view(ctx, func(s *state) error { need = applies(s.containers[f.ContainerID]); return nil }); err != nil || !need {
+		return err
+	}
 	return e.update(ctx, func(t *txn) error {
 		c := t.s.containers[f.ContainerID]
-		if c == nil || !c.State.Running || c.State.Health == nil || c.State.Health.Status == container.Unhealthy {
+		if !applies(c) {
 			return nil
 		}
 		c = cloneContainer(c)
-		h := *c.State.Health
-		h.Log = slices.Clone(h.Log)
 		msg := f.Error.Message
 		if msg == "" {
 			msg = "injected fault: health check failed"
 		}
-		retries := 0
-		if c.Config.Healthcheck != nil {
-			retries = c.Config.Healthcheck.Retries
-		}
-		h.FailingStreak = max(h.FailingStreak+1, defaultRetriesIfZero(retries))
-		h.Log = append(h.Log, &container.HealthcheckResult{Start: t.now, End: t.now, ExitCode: 1, Output: msg})
-		if n := len(h.Log); n > maxHealthLog {
-			h.Log = h.Log[n-maxHealthLog:]
-		}
-		changed := h.Status != container.Unhealthy
-		h.Status = container.Unhealthy
-		c.State.Health = &h
+		c.setHealthFault(&healthFault{Rule: f.ID, Since: t.now, Message: msg})
 		t.putContainer(c)
-		if changed {
-			t.containerEvent(events.Action("health_status: "+string(container.Unhealthy)), c, nil)
+		t.advance() // the failing result is due now
+		return nil
+	})
+}
+
+// endHealthFaults ends the health faults whose unhealthy rule no longer
+// exists (RemoveFault, ClearFaults): from now probes give their own outcome
+// again, so the next passing one turns the container healthy.
+func (e *Engine) endHealthFaults(ctx context.Context) error {
+	rules, err := e.readFaults(ctx)
+	if err != nil {
+		return err
+	}
+	live := map[string]bool{}
+	for _, f := range rules {
+		if f.Kind == FaultUnhealthy {
+			live[f.ID] = true
+		}
+	}
+	return e.update(ctx, func(t *txn) error {
+		for _, c := range t.s.sorted() {
+			hf := c.healthFault()
+			if hf == nil || !hf.Until.IsZero() || live[hf.Rule] {
+				continue
+			}
+			c = cloneContainer(c)
+			ended := *hf
+			ended.Until = t.now
+			c.setHealthFault(&ended)
+			t.putContainer(c)
 		}
 		return nil
 	})

@@ -87,6 +87,7 @@ func (t *txn) start(c *ctrRec) error {
 		}
 	}
 	c.Ports = ports
+	c.keepRunLines()
 	c.Proc = spec
 	c.Runs = append(c.Runs, process.Run{Start: t.now})
 	if len(c.Runs) > maxRuns {
@@ -116,8 +117,9 @@ func (t *txn) exit(c *ctrRec, code int, kill string) {
 	c.State.ExitCode = code
 	c.State.FinishedAt = t.now
 	c.Tmpfs = nil // tmpfs contents die with the process
-	if n := len(c.Runs); n > 0 && c.Runs[n-1].End.IsZero() {
-		c.Runs[n-1].End, c.Runs[n-1].ExitCode = t.now, code
+	if r := c.lastRun(); r != nil && r.End.IsZero() {
+		*r = r.Resume(t.now) // a paused process can be killed: its pause ends
+		r.End, r.ExitCode = t.now, code
 	}
 	c.Ports = nil
 	t.containerEvent(events.ActionDie, c, map[string]string{"exitCode": strconv.Itoa(code)})
@@ -134,10 +136,15 @@ func (t *txn) exit(c *ctrRec, code int, kill string) {
 	t.putContainer(c)
 }
 
-// afterExit applies the restart policy and AutoRemove to a container that exited on
-// its own or by a signal other than a stop. A restart waits dockerd's backoff
-// (100ms, doubling up to a minute, reset after a run of 10s) in state restarting.
+// afterExit applies what follows a die: a stop in progress completes
+// (finishStop); else the restart policy (unless manual: a kill) and
+// AutoRemove. A restart waits dockerd's backoff (100ms, doubling up to a
+// minute, reset after a run of 10s) in state restarting; the restart itself
+// re-runs the command (transition -> start), so each run prints afresh.
 func (t *txn) afterExit(c *ctrRec, manual bool) error {
+	if p := c.stopPending(); p != nil {
+		return t.finishStop(c, p)
+	}
 	rp := c.HostConfig.RestartPolicy
 	restart := !manual && (rp.Name == container.RestartPolicyAlways || rp.Name == container.RestartPolicyUnlessStopped ||
 		(rp.Name == container.RestartPolicyOnFailure && c.State.ExitCode != 0 &&
@@ -212,87 +219,6 @@ func (c *ctrRec) signalExit(sig syscall.Signal) (exits bool, code int) {
 	return true, 128 + int(sig)
 }
 
-// stop sends the stop signal and, when the process ignores it, SIGKILL after the
-// timeout (the emulator does not wait: the kill happens in the same call).
-func (t *txn) stop(c *ctrRec, signal string) error {
-	sigName := signal
-	if sigName == "" {
-		sigName = c.Config.StopSignal
-	}
-	if sigName == "" {
-		sigName = "SIGTERM"
-	}
-	sig, err := parseSignal(sigName)
-	if err != nil {
-		return err
-	}
-	t.containerEvent(events.ActionKill, c, map[string]string{"signal": strconv.Itoa(int(sig))})
-	if exits, code := c.signalExit(sig); exits {
-		t.exit(c, code, "")
-	} else {
-		t.exit(c, 137, "9")
-	}
-	t.containerEvent(events.ActionStop, c, nil)
-	return nil
-}
-
-// ContainerStop stops a running container. Stopping a stopped one is "not
-// modified" (nil error, as moby's client reports a 304).
-func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.ContainerStopOptions) (client.ContainerStopResult, error) {
-	if err := e.faultContainer(ctx, OpContainerStop, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerStopResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
-		c, err := t.s.lookupContainer(ref)
-		if err != nil {
-			return err
-		}
-		if !c.State.Running && !c.State.Restarting {
-			return errNotModified
-		}
-		c = cloneContainer(c)
-		if c.State.Restarting {
-			c.State.Restarting, c.State.Status = false, container.StateExited
-			t.putContainer(c)
-			t.containerEvent(events.ActionStop, c, nil)
-			return nil
-		}
-		if err := t.stop(c, options.Signal); err != nil {
-			return err
-		}
-		if c.HostConfig.AutoRemove {
-			return t.removeContainer(c, true, true)
-		}
-		return nil
-	})
-	return client.ContainerStopResult{}, notModified(ctx, err)
-}
-
-// ContainerRestart stops (if running) and starts a container.
-func (e *Engine) ContainerRestart(ctx context.Context, ref string, options client.ContainerRestartOptions) (client.ContainerRestartResult, error) {
-	if err := e.faultContainer(ctx, OpContainerRestart, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerRestartResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
-		c, err := t.s.lookupContainer(ref)
-		if err != nil {
-			return err
-		}
-		c = cloneContainer(c)
-		if c.State.Running || c.State.Restarting {
-			if err := t.stop(c, options.Signal); err != nil {
-				return err
-			}
-		}
-		if err := t.start(c); err != nil {
-			return err
-		}
-		t.containerEvent(events.ActionRestart, c, nil)
-		return nil
-	})
-	return client.ContainerRestartResult{}, err
-}
-
 // ContainerKill sends a signal (default SIGKILL) to a running container. A kill
 // that ends the process counts as a manual stop: the restart policy does not
 // restart it.
@@ -333,7 +259,9 @@ func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.C
 	return client.ContainerKillResult{}, err
 }
 
-// ContainerPause pauses a running container.
+// ContainerPause pauses a running container: its command's own time stands
+// still (a `sleep 5` paused for 3s exits 8s after its start), health probes do
+// not run and its CPU time does not grow until ContainerUnpause.
 func (e *Engine) ContainerPause(ctx context.Context, ref string, options client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
 	err := e.update(ctx, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
@@ -348,6 +276,7 @@ func (e *Engine) ContainerPause(ctx context.Context, ref string, options client.
 		}
 		c = cloneContainer(c)
 		c.State.Paused, c.State.Status = true, container.StatePaused
+		c.pauseRun(t.now, true)
 		t.putContainer(c)
 		t.containerEvent(events.ActionPause, c, nil)
 		return nil
@@ -367,75 +296,12 @@ func (e *Engine) ContainerUnpause(ctx context.Context, ref string, options clien
 		}
 		c = cloneContainer(c)
 		c.State.Paused, c.State.Status = false, container.StateRunning
+		c.pauseRun(t.now, false)
 		t.putContainer(c)
 		t.containerEvent(events.ActionUnPause, c, nil)
 		return nil
 	})
 	return client.ContainerUnpauseResult{}, err
-}
-
-// ContainerWait waits for a container to reach the condition: not-running (default;
-// at once for a container that is not running), next-exit, or removed. Exits made by
-// other processes are seen through the event log.
-func (e *Engine) ContainerWait(ctx context.Context, ref string, options client.ContainerWaitOptions) client.ContainerWaitResult {
-	resC := make(chan container.WaitResponse, 1)
-	errC := make(chan error, 1)
-	out := client.ContainerWaitResult{Result: resC, Error: errC}
-	cond := options.Condition
-	switch cond {
-	case "", container.WaitConditionNotRunning, container.WaitConditionNextExit, container.WaitConditionRemoved:
-	default:
-		errC <- errInvalid("invalid condition: %q", cond)
-		return out
-	}
-	var id string
-	var code int
-	var running bool
-	var seq int64
-	err := e.view(ctx, func(s *state) error {
-		c, err := s.lookupContainer(ref)
-		if err != nil {
-			return err
-		}
-		id, code, running = c.ID, c.State.ExitCode, c.State.Running || c.State.Restarting
-		seq, err = e.st.lastEventSeq(ctx)
-		return err
-	})
-	if err != nil {
-		errC <- err
-		return out
-	}
-	if (cond == "" || cond == container.WaitConditionNotRunning) && !running {
-		resC <- container.WaitResponse{StatusCode: int64(code)}
-		return out
-	}
-	e.streams.Add(1)
-	go func() {
-		defer e.streams.Done()
-		err := e.watch(ctx, seq, zeroTime, func(evs []storedEvent) (bool, error) {
-			for _, ev := range evs {
-				if ev.msg.Type != events.ContainerEventType || ev.msg.Actor.ID != id {
-					continue
-				}
-				switch ev.msg.Action {
-				case events.ActionDie:
-					code, _ = strconv.Atoi(ev.msg.Actor.Attributes["exitCode"])
-					if cond != container.WaitConditionRemoved {
-						resC <- container.WaitResponse{StatusCode: int64(code)}
-						return false, nil
-					}
-				case events.ActionDestroy:
-					resC <- container.WaitResponse{StatusCode: int64(code)}
-					return false, nil
-				}
-			}
-			return true, nil
-		})
-		if err != nil {
-			errC <- err
-		}
-	}()
-	return out
 }
 
 // simulatedPid is a stable, plausible host pid for a container's current run.

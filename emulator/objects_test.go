@@ -119,8 +119,7 @@ func TestNotModifiedMarkedContext(t *testing.T) {
 }
 
 func TestStopExitCodes(t *testing.T) {
-	e, _ := newEngine(t)
-	ctx := context.Background()
+	e, clk := newEngine(t)
 	pull(t, e, "nginx")
 	pull(t, e, "busybox")
 	cases := []struct {
@@ -134,7 +133,7 @@ func TestStopExitCodes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			id := run(t, e, client.ContainerCreateOptions{Image: tc.image, Config: &container.Config{Cmd: tc.cmd}})
-			must[client.ContainerStopResult](t)(e.ContainerStop(ctx, id, client.ContainerStopOptions{}))
+			stopped(t, e, clk, id)
 			if got := inspect(t, e, id).State.ExitCode; got != tc.want {
 				t.Errorf("exit code %d, want %d", got, tc.want)
 			}
@@ -199,11 +198,10 @@ func TestIPAM(t *testing.T) {
 }
 
 func TestSerialAllocation(t *testing.T) {
-	e, _ := newEngine(t)
-	ctx := context.Background()
+	e, clk := newEngine(t)
 	pull(t, e, "busybox")
 	a := run(t, e, client.ContainerCreateOptions{Image: "busybox"})
-	must[client.ContainerStopResult](t)(e.ContainerStop(ctx, a, client.ContainerStopOptions{}))
+	stopped(t, e, clk, a)
 	b := run(t, e, client.ContainerCreateOptions{Image: "busybox"})
 	if got := inspect(t, e, b).NetworkSettings.Networks["bridge"].IPAddress.String(); got != "172.17.0.3" {
 		t.Errorf("second address %s: dockerd hands addresses out serially", got)

@@ -40,6 +40,10 @@ type ctrRec struct {
 	// Runs are the command's executions (starts and automatic restarts), oldest
 	// first, for logs; bounded by maxRuns.
 	Runs []process.Run `json:",omitempty"`
+	// Life is the lifecycle bookkeeping of lifecycle_state.go (a stop in
+	// progress, an injected health fault); nil when none. Replaced, never
+	// changed in place.
+	Life *lifeRec `json:",omitempty"`
 	// Layer is the writable layer's files (see files.go); Binds the files of
 	// bind mounts by host path; Tmpfs the files of tmpfs mounts by destination
 	// (emptied when the container stops).

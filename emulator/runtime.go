@@ -169,64 +169,6 @@ func (c *ctrRec) proc() (exits bool, after time.Duration, code int) {
 	return ok, d, code
 }
 
-// probe is the outcome of c's health probe run at p.
-func (c *ctrRec) probe(p time.Time) process.Probe {
-	h := c.Proc.Health
-	if srv := c.Proc.Command.Server; srv != nil && !p.Before(c.State.StartedAt.Add(srv.ReadyAfter)) {
-		return h.Ready
-	}
-	return h.NotReady
-}
-
-// healthSteps simulates c's health probes from its start and returns the
-// status changes in order (at most a few: starting -> unhealthy -> healthy).
-func (c *ctrRec) healthSteps() []healthStep {
-	h := c.Proc.Health
-	retries := h.Retries
-	if retries <= 0 {
-		retries = defaultRetries
-	}
-	start := c.State.StartedAt
-	var readyAt time.Time
-	if srv := c.Proc.Command.Server; srv != nil {
-		readyAt = start.Add(srv.ReadyAfter)
-	}
-	hc := &container.HealthConfig{Interval: h.Interval, StartPeriod: h.StartPeriod, StartInterval: h.StartInterval}
-	status, streak := container.Starting, 0
-	var out []healthStep
-	settled := 0
-	for _, p := range probeTimes(hc, start, 2000) {
-		pr := c.probe(p)
-		next := status
-		if pr.ExitCode == 0 {
-			next, streak = container.Healthy, 0
-		} else if p.Sub(start) >= h.StartPeriod {
-			streak++
-			if streak >= retries {
-				next = container.Unhealthy
-			}
-		}
-		if next != status {
-			status = next
-			out = append(out, healthStep{At: p, Status: status, Streak: streak, Probe: pr})
-		}
-		if !p.Before(readyAt) {
-			// The outcome no longer changes: the status settles within retries probes.
-			if settled++; settled > retries+1 {
-				break
-			}
-		}
-	}
-	return out
-}
-
-type healthStep struct {
-	At     time.Time
-	Status container.HealthStatus
-	Streak int
-	Probe  process.Probe
-}
-
 // healthChange returns c's next health status change after the last recorded
 // one (zero time: none).
 func (c *ctrRec) healthChange() (healthStep, bool) {
@@ -335,21 +277,34 @@ func (c *ctrRec) legacyHealthChange() (time.Time, container.HealthStatus) {
 	return time.Time{}, ""
 }
 
-// nextTransition is when the container's simulated state next changes.
+// nextTransition is when the container's simulated state next changes: a
+// restart after its backoff, the command's exit, a health status change, the
+// kill of a stop in progress. Nothing but the kill happens while paused.
 func (c *ctrRec) nextTransition() time.Time {
 	st := c.State
 	if st.Restarting {
 		return c.RestartAt
 	}
-	if !st.Running || st.Paused {
+	if !st.Running {
 		return time.Time{}
 	}
 	var next time.Time
-	if exits, after, _ := c.proc(); exits {
-		next = st.StartedAt.Add(after)
+	consider := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
 	}
-	if h, ok := c.healthChange(); ok && (next.IsZero() || h.At.Before(next)) {
-		next = h.At
+	if p := c.stopPending(); p != nil {
+		consider(p.KillAt)
+	}
+	if st.Paused {
+		return next
+	}
+	if at, _, ok := c.exitAt(); ok {
+		consider(at)
+	}
+	if h, ok := c.healthChange(); ok {
+		consider(h.At)
 	}
 	return next
 }
@@ -388,7 +343,7 @@ func (t *txn) transition(c *ctrRec) {
 		}
 		return
 	}
-	if st, ok := c.healthChange(); ok && st.At.Equal(t.now) {
+	if st, ok := c.healthChange(); ok && !c.State.Paused && st.At.Equal(t.now) {
 		status := st.Status
 		code, out, end := 0, "", t.now
 		if c.Proc != nil && c.Proc.Health != nil {
@@ -412,9 +367,15 @@ func (t *txn) transition(c *ctrRec) {
 		t.containerEvent(events.Action("health_status: "+string(status)), c, nil)
 		return
 	}
-	if exits, _, code := c.proc(); exits {
+	if at, code, ok := c.exitAt(); ok && !at.After(t.now) {
 		t.exit(c, code, "")
 		_ = t.afterExit(c, false)
+		return
+	}
+	if p := c.stopPending(); p != nil && !p.KillAt.IsZero() && !p.KillAt.After(t.now) {
+		// The stop timeout ran out: SIGKILL (kill 9, die 137, then stop).
+		t.exit(c, 137, "9")
+		_ = t.afterExit(c, true)
 		return
 	}
 	t.putContainer(c) // nothing due after all: recompute Due

@@ -49,7 +49,8 @@ func (c *ctrRec) statsProfile() (cpuPerMille uint64, mem uint64) {
 	return 10, 30 << 20
 }
 
-// cpuAt is c's cumulative CPU time (ns) at t.
+// cpuAt is c's cumulative CPU time (ns) at t: it grows only while the
+// process runs (not while paused, before or after).
 func (c *ctrRec) cpuAt(t time.Time) uint64 {
 	perMille, _ := c.statsProfile()
 	hc := c.HostConfig
@@ -62,10 +63,10 @@ func (c *ctrRec) cpuAt(t time.Time) uint64 {
 		}
 		perMille = min(perMille, uint64(hc.CPUQuota*1000/period))
 	}
-	d := t.Sub(c.State.StartedAt)
-	if d < 0 {
-		d = 0
+	if r := c.lastRun(); c.State.Paused && r != nil && r.Paused() {
+		t = r.Pauses[len(r.Pauses)-1].From // frozen since the pause, whatever t
 	}
+	d := c.activeAt(t) // paused time burns no CPU
 	return uint64(d.Nanoseconds()) / 1000 * perMille
 }
 

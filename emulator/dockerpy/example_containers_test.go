@@ -59,6 +59,7 @@ func ExampleContainerCollection_Create() {
 	container, err := client.Containers.Create(ctx, "ubuntu:latest", dockerpy.RunOptions{
 		Name:    "my_container",
 		Command: []string{"sleep", "3600"},
+		Init:    true, // sleep as PID 1 ignores SIGTERM: without init, stop waits its timeout
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -105,7 +106,8 @@ func ExampleContainerCollection_List() {
 	ctx := context.Background()
 
 	for _, name := range []string{"web", "worker", "stopped"} {
-		c, _, err := cli.Containers.Run(ctx, "alpine", dockerpy.RunOptions{Name: name, Command: []string{"sleep", "3600"}, Detach: true})
+		c, _, err := cli.Containers.Run(ctx, "alpine", dockerpy.RunOptions{Name: name, Command: []string{"sleep", "3600"}, Detach: true,
+			Init: true}) // init passes SIGTERM on: stop does not wait its timeout
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -150,7 +152,8 @@ func ExampleContainerCollection_Prune() {
 	ctx := context.Background()
 
 	for _, name := range []string{"job-a", "job-b", "job-c"} {
-		c, _, err := client.Containers.Run(ctx, "busybox", dockerpy.RunOptions{Name: name, Command: []string{"sleep", "3600"}, Detach: true})
+		c, _, err := client.Containers.Run(ctx, "busybox", dockerpy.RunOptions{Name: name, Command: []string{"sleep", "3600"}, Detach: true,
+			Init: true}) // init passes SIGTERM on: stop does not wait its timeout
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -19,7 +19,7 @@ func ExampleContainer_ExecRun() {
 	ctx := context.Background()
 
 	container, _, err := cli.Containers.Run(ctx, "ubuntu:latest", dockerpy.RunOptions{
-		Name: "my_container", Command: []string{"sleep", "3600"}, Detach: true,
+		Name: "my_container", Command: []string{"sleep", "3600"}, Detach: true, Init: true, // stop: no 10s timeout
 		Environment: map[string]string{"APP_ENV": "production"}})
 	if err != nil {
 		fmt.Println(err)

@@ -82,22 +82,33 @@ type LogEntry struct {
 	Text   string
 }
 
-// Logs returns what the command printed in every run up to now, in order: a
-// run's lines whose offset falls after its end (or after now) were never printed.
+// Logs returns what the command printed in every run up to now, in order. A
+// run prints its own Lines when Kept, else the lines of cmd (the current
+// command). A line is printed at the wall time its offset maps to
+// (Run.WallTime: paused time does not count); lines falling after the run's
+// end (or after now), or behind a pause still in progress, were never printed.
 func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
-	lines := cmd.Lines()
+	var current []shell.Line
 	var out []LogEntry
-	for _, r := range runs {
+	for i := range runs {
+		r := &runs[i]
 		end := now
 		if !r.End.IsZero() && r.End.Before(now) {
 			end = r.End
 		}
+		lines := r.Lines
+		if !r.Kept {
+			if current == nil {
+				current = cmd.Lines()
+			}
+			lines = current
+		}
 		for _, l := range lines {
-			t := r.Start.Add(l.Offset)
-			if t.After(end) {
+			t, ok := r.WallTime(l.Offset)
+			if !ok || t.After(end) {
 				break
 			}
-			out = append(out, LogEntry{Time: t, Stream: l.Stream, Text: l.Render(r.Start)})
+			out = append(out, LogEntry{Time: t, Stream: l.Stream, Text: l.Render(t.Add(-l.Offset))})
 		}
 	}
 	return out

@@ -128,7 +128,19 @@ type Run struct {
 	Start    time.Time
 	End      time.Time // zero while running
 	ExitCode int       // valid when End is set
+	// Pauses are the intervals the run was paused, oldest first, not
+	// overlapping; the last one's To is zero while it is paused. The command's
+	// own time stands still while paused (see WallTime).
+	Pauses []PauseSpan `json:",omitempty"`
+	// Kept reports that Lines holds what this run printed (possibly nothing).
+	// Without it the run printed the lines of the command passed to Logs: the
+	// engine keeps a run's lines once a later start re-runs the command.
+	Kept  bool         `json:",omitempty"`
+	Lines []shell.Line `json:",omitempty"`
 }
+
+// PauseSpan is one paused interval of a run; To is zero while still paused.
+type PauseSpan struct{ From, To time.Time }
 
 // TransitionKind names what happened; each maps to a dockerd event.
 type TransitionKind int
