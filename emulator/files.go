@@ -171,8 +171,12 @@ type ctrFS struct {
 
 // containerFS builds c's filesystem. c must be a clone owned by the caller;
 // volumes are cloned here and saved by save.
+//
+// When the layer is first set up here, empty volumes are populated from the
+// image's files under their mount points (volume_populate.go).
 func (t *txn) containerFS(c *ctrRec) *ctrFS {
-	if c.Layer == nil {
+	fresh := c.Layer == nil
+	if fresh {
 		c.Layer = fileTree{}
 		for _, d := range rootSkeleton {
 			_ = c.Layer.mkdirAll(d)
@@ -203,6 +207,9 @@ func (t *txn) containerFS(c *ctrRec) *ctrFS {
 					v.Files = fileTree{}
 				}
 				vols[m.Name] = v
+			}
+			if fresh && c.copyUp(m, v) {
+				f.dirty[v] = true
 			}
 			fm.tree, fm.vol = v.Files, v
 		case mount.TypeBind:
