@@ -62,11 +62,20 @@ func scenario(t *testing.T) []byte {
 	clk.Advance(5 * time.Second)
 	must[client.ContainerStopResult](t)(e.ContainerStop(ctx, db, client.ContainerStopOptions{}))
 	must[client.ContainerStartResult](t)(e.ContainerStart(ctx, db, client.ContainerStartOptions{}))
+	// A paused command's time stands still; a stop waits out its timeout on the clock.
+	worker := run(t, e, client.ContainerCreateOptions{Name: "worker", Image: "busybox",
+		Config: &container.Config{Cmd: []string{"sh", "-c", "echo w1; sleep 4; echo w2; sleep 100"}}})
+	clk.Advance(time.Second)
+	must[client.ContainerPauseResult](t)(e.ContainerPause(ctx, worker, client.ContainerPauseOptions{}))
+	clk.Advance(2 * time.Second)
+	must[client.ContainerUnpauseResult](t)(e.ContainerUnpause(ctx, worker, client.ContainerUnpauseOptions{}))
+	clk.Advance(5 * time.Second)
+	stopped(t, e, clk, worker)
 	clk.Advance(30 * time.Second)
 
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
-	for _, id := range []string{db, job, cache} {
+	for _, id := range []string{db, job, cache, worker} {
 		enc.Encode(inspect(t, e, id))
 		rc, err := e.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Timestamps: true})
 		if err != nil {
@@ -100,7 +109,8 @@ func TestDeterminism(t *testing.T) {
 		}
 		t.Fatalf("runs differ in length: %d vs %d lines", len(la), len(lb))
 	}
-	for _, want := range []string{"health_status: healthy", `"ExitCode":2`, "done", "eth0", "Ready to accept connections"} {
+	for _, want := range []string{"health_status: healthy", `"ExitCode":2`, "done", "eth0", "Ready to accept connections",
+		"w2", `"ExitCode":137`, `"Action":"unpause"`} {
 		if !bytes.Contains(a, []byte(want)) {
 			t.Errorf("scenario output lacks %q: the comparison would be vacuous", want)
 		}

@@ -51,9 +51,22 @@
 // 3, a catalog server runs until stopped and is ready (health checks pass)
 // after its start-up delay, and an unknown executable fails the start (exit
 // 127). Health checks flip at their probe times, restart policies restart with
-// dockerd's backoff; every call first applies the transitions due by now, each
-// stamped with the time it happened. With a fake clock everything is
-// deterministic (determinism_test.go).
+// dockerd's backoff (each restart re-runs the command: its output is logged
+// again); every call first applies the transitions due by now, each stamped
+// with the time it happened. With a fake clock everything is deterministic
+// (determinism_test.go).
+//
+// Lifecycle (lifecycle*.go): ContainerStop and ContainerRestart send the stop
+// signal; a process that exits on it dies at once (a server: 0; under `init:
+// true`: 143), one that ignores it (a shell or `sleep` as PID 1) is killed
+// after the timeout (the call's, else StopTimeout, else 10s; -1 never): kill
+// 15, kill 9, die 137, stop, FinishedAt = stop time + timeout. The stop in
+// progress is stored with the container, so every process sees it running
+// until then, and the calls block on the engine clock (a test advances its
+// fake clock: nothing sleeps in real time). A forced remove kills at once.
+// Pause freezes the command's own time (a `sleep 5` paused 3s exits at 8s),
+// its health probes and its CPU. Opening the store is not a daemon restart:
+// processes go on as functions of the clock in every process.
 //
 // The runtime's surfaces: ContainerLogs (logs.go: the runs' lines, framing,
 // since/until/tail/timestamps, follow), ExecCreate/Start/Inspect/Attach
