@@ -88,18 +88,23 @@ const (
 	OpContainerRemove  = "ContainerRemove"
 	OpContainerInspect = "ContainerInspect"
 	OpContainerList    = "ContainerList"
-	OpNetworkCreate    = "NetworkCreate"
-	OpNetworkRemove    = "NetworkRemove"
-	OpVolumeCreate     = "VolumeCreate"
-	OpVolumeRemove     = "VolumeRemove"
-	OpImagePull        = "ImagePull"
-	OpImageBuild       = "ImageBuild"
+	OpContainerLogs    = "ContainerLogs"
+	OpExecCreate       = "ExecCreate"
+	// OpExecStart is checked by ExecStart and ExecAttach (an attached start),
+	// against the exec's container; Match.Name may also be the exec id.
+	OpExecStart     = "ExecStart"
+	OpNetworkCreate = "NetworkCreate"
+	OpNetworkRemove = "NetworkRemove"
+	OpVolumeCreate  = "VolumeCreate"
+	OpVolumeRemove  = "VolumeRemove"
+	OpImagePull     = "ImagePull"
+	OpImageBuild    = "ImageBuild"
 )
 
 // FaultOps lists the operations rules can target, OpAny excluded.
 func FaultOps() []string {
 	return []string{OpContainerCreate, OpContainerStart, OpContainerStop, OpContainerRestart, OpContainerKill,
-		OpContainerRemove, OpContainerInspect, OpContainerList, OpNetworkCreate, OpNetworkRemove,
+		OpContainerRemove, OpContainerInspect, OpContainerList, OpContainerLogs, OpExecCreate, OpExecStart, OpNetworkCreate, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove, OpImagePull, OpImageBuild, OpContainerWait}
 }
 
