@@ -75,9 +75,13 @@
 // closes its write side: exec_stdin.go), ExecResize/ContainerResize
 // (exec_resize.go: dockerd's answers, no terminal kept), ContainerStats
 // (stats.go), CopyToContainer/CopyFromContainer/ContainerStatPath (copy.go).
-// Files (files.go): a writable layer per container
-// (seeded with a built image's files) with volumes (kept with the volume, so
+// Files (files.go): a writable layer per container (seeded with the image's
+// files: what a build recorded, or a pulled catalog image's small realistic
+// tree from registry.Catalog.Files) with volumes (kept with the volume, so
 // they outlive containers), binds and tmpfs (emptied on stop) mounted over it.
+// An empty volume gets a copy of the image's files under its mount point when
+// the container's filesystem is first set up, unless nocopy
+// (volume_populate.go).
 // Reachability (resolver.go): names resolve only on a shared user-defined
 // network; ServingHostPort answers who serves a published host port.
 //

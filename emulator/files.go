@@ -11,6 +11,7 @@ import (
 
 	"github.com/moby/moby/api/types/mount"
 	"github.com/reconciler/reconciler/emulator/build"
+	"github.com/reconciler/reconciler/emulator/registry"
 	"github.com/reconciler/reconciler/emulator/shell"
 )
 
@@ -135,21 +136,52 @@ func (ft fileTree) remove(p string) error {
 	return nil
 }
 
-// imageFiles are the files a build recorded for the image (build_image.go's
-// image_files table), read in the current transaction; nil for pulled images.
-// The layer copies them at the container's first start (a copy-up of the
-// whole image, fine for the small images builds make).
+// imageFiles are the files of image id, read in the current transaction: for
+// a built image what the build recorded (build_image.go's image_files table),
+// for a pulled catalog image the registry's (catalogFiles), else nil. The
+// layer copies them at the container's first start (a copy-up of the whole
+// image, fine for the small images the emulator has).
 func (t *txn) imageFiles(id string) []build.File {
 	var doc []byte
 	err := t.e.st.conn.QueryRowContext(context.Background(), "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
 	if err != nil {
-		return nil // no row (a pulled image) or no table: no files
+		return t.catalogFiles(id) // no row (a pulled image) or no table
 	}
 	var files []build.File
 	if json.Unmarshal(doc, &files) != nil {
 		return nil
 	}
 	return files
+}
+
+// catalogFiles are registry.Catalog.Files of the pulled image id: the first of
+// its tags and digests that the engine's catalog resolves to id. An engine
+// with another ImageSource has none.
+func (t *txn) catalogFiles(id string) []build.File {
+	cs, ok := t.e.images.(catalogSource)
+	im := t.s.images[id]
+	if !ok || im == nil {
+		return nil
+	}
+	for _, r := range append(slices.Clone(im.RepoTags), im.RepoDigests...) {
+		ref, err := registry.ParseReference(r)
+		if err != nil {
+			continue
+		}
+		if img, err := cs.c.Resolve(ref); err != nil || img.ID != id {
+			continue
+		}
+		files, err := cs.c.Files(ref)
+		if err != nil {
+			return nil
+		}
+		out := make([]build.File, len(files))
+		for i, f := range files {
+			out[i] = build.File{Path: f.Path, Dir: f.Dir, Mode: f.Mode, Data: f.Data}
+		}
+		return out
+	}
+	return nil
 }
 
 // fsMount is one mount of a container's filesystem.

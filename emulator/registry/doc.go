@@ -36,6 +36,13 @@
 // already holds some layers can report them as "Already exists" with
 // PullProgressFrom(img, ref, hasDiffID).
 //
+// Files: catalog.Files(ref) is the root filesystem of the image a pull of ref
+// yields (rootfs.go): the distribution's /etc/os-release, /etc/passwd and
+// /etc/group with the image's users, executables the emulator's interpreter
+// runs, the server's configuration and content files, empty VOLUME
+// directories; small and derived from the catalog alone. The engine seeds
+// containers' writable layers with it; it takes no part in image ids.
+//
 // Determinism: Resolve depends only on the reference and the catalog data, so
 // every process computes the same ids and digests for the same reference.
 package registry
