@@ -41,8 +41,11 @@ const DefaultParallel = 4
 //	50 cold up  69.2  35.7  37.1  34.0  40.0  37.4  34.1
 //	50 down -t0 18.0  10.4  10.7   7.9   7.8   8.5   8.2
 //
-// (one alternating round; repeats at load 20-35 varied by 50%, so only the
-// 1 -> 2 step for up and the 4 -> 8 step for down stand out of the noise).
+// That was one alternating round; repeats vary by 50% with the machine's load.
+// Three alternating rounds of down -t 0 at 50 (load 15-43) did not separate 4
+// (7.8, 12.1, 20.1 s) from 16 (11.4, 15.1, 15.7 s): on a saturated machine
+// only the 1 -> 2 step is clear; on a quieter one more calls overlap more of
+// the daemon's waits (docker-compose 1.29 uses 64, docker compose v2 no bound).
 // A cold up is bound by the daemon's own CPU from 2 calls on: each create and
 // start costs dockerd, containerd, the shim, runc and the libnetwork-setkey
 // hook (a re-exec of dockerd) about one CPU-second, so two cores are saturated
