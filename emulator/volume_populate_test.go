@@ -71,6 +71,7 @@ func TestVolumePopulateRules(t *testing.T) {
 	}{
 		{"volume with data is kept", container.HostConfig{Binds: []string{"kept:/srv/site"}}, "kept", "own.txt\n"},
 		{"nocopy bind mode", container.HostConfig{Binds: []string{"nc1:/srv/site:nocopy"}}, "nc1", ""},
+		{"nocopy among modes (compose's bind string)", container.HostConfig{Binds: []string{"nc3:/srv/site:rw,nocopy"}}, "nc3", ""},
 		{"VolumeOptions.NoCopy", container.HostConfig{Mounts: []mount.Mount{{Type: mount.TypeVolume, Source: "nc2", Target: "/srv/site",
 			VolumeOptions: &mount.VolumeOptions{NoCopy: true}}}}, "nc2", ""},
 		{"bind mount", container.HostConfig{Binds: []string{"/host/site:/srv/site"}}, "", ""},
@@ -90,7 +91,7 @@ func TestVolumePopulateRules(t *testing.T) {
 		t.Errorf("kept volume size %d, want only its own file", got)
 	}
 	run(t, e, client.ContainerCreateOptions{Image: "site:1", HostConfig: &container.HostConfig{Binds: []string{"e1:/srv/empty", "e2:/nothing/here"}}})
-	for _, v := range []string{"e1", "e2", "nc1", "nc2"} {
+	for _, v := range []string{"e1", "e2", "nc1", "nc2", "nc3"} {
 		if got := volumeSize(t, e, v); got != 0 {
 			t.Errorf("volume %s has %d bytes, want none", v, got)
 		}
