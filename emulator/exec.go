@@ -50,10 +50,13 @@ type execRec struct {
 	// ended: it is running, its outcome not yet interpreted.
 	Waiting  bool `json:",omitempty"`
 	Start    time.Time
-	Duration time.Duration      `json:",omitempty"`
-	Forever  bool               `json:",omitempty"`
-	ExitCode int                `json:",omitempty"`
-	Output   []process.LogEntry `json:",omitempty"`
+	Duration time.Duration `json:",omitempty"`
+	Forever  bool          `json:",omitempty"`
+	// NoProcess: the command could not be started (not found), so the exec
+	// never had a pid.
+	NoProcess bool               `json:",omitempty"`
+	ExitCode  int                `json:",omitempty"`
+	Output    []process.LogEntry `json:",omitempty"`
 }
 
 // running reports whether the exec is still running at now in c.
@@ -132,7 +135,12 @@ func (e *Engine) ExecStart(ctx context.Context, execID string, options client.Ex
 	if err := e.faultExec(ctx, execID); err != nil { // fault injection (faults.go)
 		return client.ExecStartResult{}, err
 	}
-	_, err := e.runExec(ctx, execID, false)
+	x, err := e.runExec(ctx, execID, false)
+	if err == nil && x.NoProcess {
+		// Detached, dockerd reports runc's failure to start the command as
+		// the call's error (400); the exec is recorded, exit code 126.
+		err = errInvalid("%s", strings.TrimSuffix(x.Output[0].Text, "\r"))
+	}
 	return client.ExecStartResult{}, err
 }
 
@@ -148,6 +156,9 @@ func (e *Engine) runExec(ctx context.Context, execID string, attached bool) (*ex
 			return err
 		}
 		if x.Started {
+			if x.running(c, t.now) {
+				return errConflict("Error: Exec command %s is already running", x.ID)
+			}
 			return errConflict("Error: Exec command %s has already run", x.ID)
 		}
 		if err := c.runnable(); err != nil {
@@ -198,8 +209,14 @@ func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
 	x.Waiting = false
 	var nf *shell.NotFoundError
 	if errors.As(rerr, &nf) {
-		x.ExitCode, x.Duration = 126, t.now.Sub(x.Start)
-		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stderr, Text: nf.ExecMessage()}}
+		// runc never started a process: no pid, exit 126, and dockerd writes
+		// runc's message on stdout, ending CRLF (its own console line end).
+		x.ExitCode, x.Duration, x.NoProcess = 126, t.now.Sub(x.Start), true
+		text := nf.ExecMessage()
+		if !x.Tty {
+			text += "\r" // the renderer adds the \n (with a TTY, the \r\n)
+		}
+		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stdout, Text: text}}
 	} else {
 		x.ExitCode, x.Duration, x.Forever = res.ExitCode, t.now.Sub(x.Start)+res.Duration, res.RunsForever
 		for _, l := range res.Lines() {
@@ -221,8 +238,11 @@ func (e *Engine) ExecInspect(ctx context.Context, execID string, options client.
 			return err
 		}
 		out = client.ExecInspectResult{ID: x.ID, ContainerID: c.ID, ExitCode: x.ExitCode}
+		if x.Started && !x.NoProcess {
+			out.PID = simulatedPid(c) + x.Seq // dockerd keeps it after the exec exits
+		}
 		if x.running(c, e.now()) {
-			out.Running, out.ExitCode, out.PID = true, 0, simulatedPid(c)+x.Seq
+			out.Running, out.ExitCode = true, 0
 		}
 		return nil
 	})

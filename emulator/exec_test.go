@@ -64,7 +64,9 @@ func TestExec(t *testing.T) {
 		{"exec user", client.ExecCreateOptions{Cmd: []string{"id", "-u"}, User: "root"}, 0, "0\n", ""},
 		{"hostname", client.ExecCreateOptions{Cmd: []string{"hostname"}}, 0, "boxhost\n", ""},
 		{"exit code", client.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo x >&2; exit 3"}}, 3, "", "x"},
-		{"unknown executable", client.ExecCreateOptions{Cmd: []string{"nosuch"}}, 126, "", "nosuch"},
+		// dockerd: runc's message on stdout, CRLF, nothing on stderr
+		{"unknown executable", client.ExecCreateOptions{Cmd: []string{"nosuch"}}, 126,
+			"OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\r\n", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,21 +26,9 @@ var allowlist = map[string]string{
 		"hijack (dockerd answers 404 with a plain-text body \"No such container: <name>\") into a bare \"unable to upgrade to tcp, received 404\" " +
 		"without reading the body (the served emulator answers the same 404 and agrees); in-process there is no upgrade and returns the typed NotFound with " +
 		"dockerd's text",
-	"exec/unknown command: output": "emulator bug (emulator/exec.go interpretExec): for a binary not found, " +
-		"dockerd writes \"OCI runtime exec failed: ... executable file not found in $PATH: unknown\\r\\n\" on " +
-		"the STDOUT stream with CRLF (exit code 126 on both); the emulator writes it on stderr ending \\n",
 	"exec/not executable: output": "emulator bug (emulator/exec.go, emulator/shell): exec of a path that is " +
 		"not executable (/etc) fails on dockerd with \"exec: \\\"/etc\\\": permission denied: unknown\" on stdout " +
 		"(126); the emulator says \"executable file not found in $PATH\" on stderr (126)",
-	"exec/pid shown after exit": "emulator bug (emulator/exec.go ExecInspect): dockerd keeps an exec's Pid " +
-		"in inspect after it exits (0 only when it never started: binary not found or not executable); " +
-		"the emulator shows a Pid only while the exec runs",
-	"exec/start a running exec": "emulator bug (emulator/exec.go runExec): starting an exec that is still " +
-		"running is 409 \"Error: Exec command <id> is already running\" on dockerd; the emulator says " +
-		"\"has already run\" (dockerd's text once it has exited, which the emulator gets right)",
-	"exec/start detached, unknown command": "emulator bug (emulator/exec.go ExecStart): a detached start " +
-		"of a binary not found is 400 \"OCI runtime exec failed: ... executable file not found in $PATH: " +
-		"unknown\" on dockerd; the emulator answers success (and records exit code 126)",
 	"logs/logs of a last line without newline": "emulator bug (emulator/logs.go render, process.Logs): a last " +
 		"line printed without a newline (printf) is a frame without \\n on dockerd (json-file keeps it " +
 		"partial); the emulator always appends \\n",
