@@ -49,9 +49,10 @@ func TestFaultContainerWait(t *testing.T) {
 }
 
 // An unhealthy rule is enforced by the runtime's health evaluation: the
-// status turns unhealthy at once with the rule's message in the log, probes
-// keep failing while the rule exists, and once it is removed the next probe
-// passes again (health_status: healthy at that probe's time).
+// status turns unhealthy at once with the rule's message in the log, every
+// probe fails while the rule exists (each in the log, FailingStreak growing,
+// no further event), and once it is removed the next probe passes again
+// (health_status: healthy at that probe's time).
 func TestFaultUnhealthyThroughRuntime(t *testing.T) {
 	ctx := context.Background()
 	e, clk := newEngine(t)
@@ -71,8 +72,13 @@ func TestFaultUnhealthyThroughRuntime(t *testing.T) {
 		t.Fatalf("at the rule: %s streak %d last %+v", h.Status, h.FailingStreak, last)
 	}
 	clk.Advance(20 * time.Second)
-	if h := inspect(t, e, id).State.Health; h.Status != container.Unhealthy {
-		t.Fatalf("passing probes undid the rule: %s", h.Status)
+	// Probes at +4s ... +22s (every 2s) all fail with the rule's message.
+	h = inspect(t, e, id).State.Health
+	last = h.Log[len(h.Log)-1]
+	if h.Status != container.Unhealthy || h.FailingStreak != 13 || len(h.Log) != 5 || last.Output != "connection refused" ||
+		!last.Start.Equal(epoch.Add(22*time.Second)) {
+		t.Fatalf("20s into the rule: %s streak %d, %d entries, last %+v; want unhealthy, streak 3+10, the probe at +22s",
+			h.Status, h.FailingStreak, len(h.Log), last)
 	}
 	if err := e.RemoveFault(ctx, f.ID); err != nil {
 		t.Fatal(err)

@@ -148,3 +148,58 @@ func untilOf(f *healthFault) time.Time {
 	}
 	return f.Until
 }
+
+// faultProbe is the next probe after last while an unhealthy fault holds an
+// unhealthy container: it fails with the fault's message and adds one to
+// FailingStreak (no status change, so no event). Recorded one by one, so a
+// faulted container's log shows each failing probe; only faulted containers
+// pay a transition per probe.
+func (c *ctrRec) faultProbe(last time.Time) (healthStep, bool) {
+	hf := c.healthFault()
+	if hf == nil || c.State.Health.Status != container.Unhealthy {
+		return healthStep{}, false
+	}
+	next, ok := c.nextProbeAfter(maxTime(last, hf.Since))
+	if !ok || !hf.active(next) {
+		return healthStep{}, false
+	}
+	return healthStep{At: next, Status: container.Unhealthy, Streak: c.State.Health.FailingStreak + 1, Probe: hf.probe()}, true
+}
+
+// nextProbeAfter is the wall time of the first health probe of the current
+// run after w (ok false while a pause holds the command before it).
+func (c *ctrRec) nextProbeAfter(w time.Time) (time.Time, bool) {
+	h := c.Proc.Health
+	interval := h.Interval
+	if interval <= 0 {
+		interval = defaultProbeInterval
+	}
+	start := c.State.StartedAt
+	target := start.Add(c.activeAt(w)) // w on the command's own time
+	p := start
+	for range maxHealthProbes {
+		if h.StartPeriod > 0 && h.StartInterval > 0 && p.Sub(start) < h.StartPeriod {
+			p = p.Add(h.StartInterval)
+		} else {
+			if k := target.Sub(p) / interval; k > 1 {
+				p = p.Add((k - 1) * interval)
+			}
+			p = p.Add(interval)
+		}
+		pw, ok := c.wallAt(p.Sub(start))
+		if !ok {
+			return time.Time{}, false
+		}
+		if pw.After(w) {
+			return pw, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

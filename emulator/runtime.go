@@ -183,12 +183,16 @@ func (c *ctrRec) healthChange() (healthStep, bool) {
 	if n := len(c.State.Health.Log); n > 0 {
 		last = c.State.Health.Log[n-1].Start
 	}
+	fp, hasFP := c.faultProbe(last)
 	for _, st := range c.healthSteps() {
 		if st.At.After(last) && st.Status != c.State.Health.Status {
+			if hasFP && fp.At.Before(st.At) {
+				return fp, true
+			}
 			return st, true
 		}
 	}
-	return healthStep{}, false
+	return fp, hasFP
 }
 
 // healthPlan returns the container's health check: whether there is one and
@@ -358,13 +362,16 @@ func (t *txn) transition(c *ctrRec) {
 		} else {
 			c.State.Health.FailingStreak = 0
 		}
+		changed := c.State.Health.Status != status
 		c.State.Health.Status = status
 		c.State.Health.Log = append(c.State.Health.Log, &container.HealthcheckResult{Start: t.now, End: end, ExitCode: code, Output: out})
 		if n := len(c.State.Health.Log); n > maxHealthLog {
 			c.State.Health.Log = c.State.Health.Log[n-maxHealthLog:]
 		}
 		t.putContainer(c)
-		t.containerEvent(events.Action("health_status: "+string(status)), c, nil)
+		if changed { // dockerd emits health_status only when the status changes
+			t.containerEvent(events.Action("health_status: "+string(status)), c, nil)
+		}
 		return
 	}
 	if at, code, ok := c.exitAt(); ok && !at.After(t.now) {
