@@ -33,8 +33,11 @@
 // Simplifications (documented deviations): probes are not run while paused;
 // a probe's outcome depends only on whether the server is ready at its start
 // (its filesystem effects are applied once, by ProbeOutcomes); a stop signal
-// delivered to a paused container unpauses it; the automatic restart reuses the
-// first run's shell.Result (the engine may rerun shell.Run at explicit starts).
+// delivered to a paused container unpauses it; Evaluate's automatic restart
+// reuses the first run's shell.Result. The engine (emulator) re-runs shell.Run
+// at every start, automatic restarts included, and keeps each run's lines in
+// its Run (Kept, Lines), which Logs prints; Run.Pauses and Run.WallTime map
+// the command's own time to wall time around pauses.
 //
 // Usage sketch (the engine; see Example):
 //
