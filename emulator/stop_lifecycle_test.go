@@ -164,3 +164,42 @@ func TestStopTimeoutForever(t *testing.T) {
 		t.Errorf("events\n got %q\nwant %q", got, want)
 	}
 }
+
+// Another process (a second Engine on the same store file) sees the container
+// running while a stop waits, and the kill at its time whoever observes first.
+func TestStopSeenByOtherProcess(t *testing.T) {
+	clk := clockwork.NewFakeClockAt(epoch)
+	a, path := newFileEngine(t, emulator.WithClock(clk))
+	b, err := emulator.Open(path, emulator.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pull(t, a, "busybox")
+	id := run(t, a, client.ContainerCreateOptions{Image: "busybox", Config: &container.Config{Cmd: []string{"sleep", "300"}}})
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: intp(5)})
+		done <- err
+	}()
+	clk.BlockUntilContext(ctx, 1)
+	if st := inspect(t, b, id).State; !st.Running {
+		t.Fatalf("other process during the stop: %s, want running", st.Status)
+	}
+	if _, err := b.ContainerStart(emulator.WithNotModifiedErrors(ctx), id, client.ContainerStartOptions{}); err == nil {
+		t.Fatalf("start during the stop succeeded: the container must still be running")
+	}
+	clk.Advance(5 * time.Second)
+	st := inspect(t, b, id).State // b may apply the kill before a sees it
+	if st.Running || st.ExitCode != 137 || finishedAt(t, st) != 5*time.Second {
+		t.Fatalf("other process after the timeout: running %v exit %d finished +%v", st.Running, st.ExitCode, finishedAt(t, st))
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	want := []string{"kill 15 @0s", "kill 9 @5s", "die 137 @5s", "stop @5s"}
+	if got := lifeEvents(t, a, clk, id); !slices.Equal(got, want) {
+		t.Errorf("events\n got %q\nwant %q", got, want)
+	}
+}
