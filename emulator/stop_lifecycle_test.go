@@ -56,6 +56,7 @@ func TestStopSignalAndTimeout(t *testing.T) {
 		stopSig string
 		cfgTO   *int          // Config.StopTimeout
 		callTO  *int          // options.Timeout
+		paused  bool          // paused before the stop
 		blocks  time.Duration // how long the call waits on the clock (0: returns at once)
 		code    int
 		events  []string
@@ -83,6 +84,9 @@ func TestStopSignalAndTimeout(t *testing.T) {
 		{name: "command ends before the timeout", image: "busybox", cmd: []string{"sleep", "5"},
 			blocks: 10 * time.Second, code: 0,
 			events: []string{"kill 15 @1s", "die 0 @5s", "stop @5s"}},
+		{name: "a paused container is resumed by the stop signal (as measured on dockerd 20.10)", image: "busybox",
+			cmd: []string{"sleep", "300"}, paused: true, callTO: intp(1), blocks: time.Second, code: 137,
+			events: []string{"pause @0s", "kill 15 @1s", "unpause @1s", "kill 9 @2s", "die 137 @2s", "stop @2s"}},
 		{name: "StopSignal SIGKILL", image: "busybox", cmd: []string{"sleep", "300"}, stopSig: "SIGKILL", code: 137,
 			events: []string{"kill 9 @1s", "die 137 @1s", "stop @1s"}},
 	}
@@ -94,6 +98,9 @@ func TestStopSignalAndTimeout(t *testing.T) {
 			id := run(t, e, client.ContainerCreateOptions{Image: tc.image,
 				Config:     &container.Config{Cmd: tc.cmd, StopSignal: tc.stopSig, StopTimeout: tc.cfgTO},
 				HostConfig: &container.HostConfig{Init: &tc.init}})
+			if tc.paused {
+				pause(t, e, id)
+			}
 			clk.Advance(time.Second)
 			done := make(chan error, 1)
 			go func() {
