@@ -18,8 +18,10 @@ var ErrMissingPayload = errors.New("action has no payload for its type")
 // ErrPullFailed wraps an error reported inside an image pull's progress stream.
 var ErrPullFailed = errors.New("pull failed")
 
-// do performs one action: exactly one engine call, or one wait. It returns a
-// warning for a non-required wait that failed.
+// do performs one action: exactly one engine call, or one wait; a pull or a
+// build is followed by an ImageInspect of what it produced, so that the
+// containers this plan creates from it record its id (see imageIDs). It returns
+// a warning for a non-required wait that failed.
 func (x *executor) do(ctx context.Context, a *planner.Action) (warning string, err error) {
 	switch a.Type {
 	case planner.CreateNetwork:
@@ -43,7 +45,10 @@ func (x *executor) do(ctx context.Context, a *planner.Action) (warning string, e
 	case planner.RemoveVolume:
 		_, err = x.eng.VolumeRemove(ctx, target(a), client.VolumeRemoveOptions{})
 	case planner.PullImage:
-		return "", x.pull(ctx, a)
+		if err := x.pull(ctx, a); err != nil {
+			return "", err
+		}
+		return "", x.images.record(ctx, x.eng, imageRef(a))
 	case planner.RemoveImage:
 		_, err = x.eng.ImageRemove(ctx, target(a), client.ImageRemoveOptions{Force: a.Force})
 	case planner.CreateContainer:
@@ -52,7 +57,7 @@ func (x *executor) do(ctx context.Context, a *planner.Action) (warning string, e
 			return "", ErrMissingPayload
 		}
 		_, err = x.eng.ContainerCreate(ctx, client.ContainerCreateOptions{
-			Name: c.Name, Config: c.Config, HostConfig: c.HostConfig, NetworkingConfig: c.NetworkingConfig,
+			Name: c.Name, Config: x.images.label(c.Config), HostConfig: c.HostConfig, NetworkingConfig: c.NetworkingConfig,
 		})
 	case planner.StartContainer:
 		if x.publishesPorts(a) {
@@ -69,7 +74,10 @@ func (x *executor) do(ctx context.Context, a *planner.Action) (warning string, e
 	case planner.WaitHealthy, planner.WaitCompleted, planner.WaitRunning:
 		return x.wait(ctx, a)
 	case planner.BuildImage:
-		return "", x.build(ctx, a)
+		if err := x.build(ctx, a); err != nil {
+			return "", err
+		}
+		return "", x.images.record(ctx, x.eng, imageRef(a))
 	default:
 		return "", fmt.Errorf("%w: type %d", ErrUnsupportedAction, int(a.Type))
 	}
@@ -108,10 +116,7 @@ func (x *executor) createNetwork(ctx context.Context, a *planner.Action) error {
 // pull drains the progress stream (forwarding it as events), closes it and
 // surfaces an error reported inside the stream.
 func (x *executor) pull(ctx context.Context, a *planner.Action) error {
-	ref := a.Resource
-	if a.ImageDef != nil && a.ImageDef.Ref != "" {
-		ref = a.ImageDef.Ref
-	}
+	ref := imageRef(a)
 	resp, err := x.eng.ImagePull(ctx, ref, client.ImagePullOptions{})
 	if err != nil {
 		return err

@@ -26,8 +26,13 @@ type buildingFake struct {
 	output string
 }
 
-func (b *buildingFake) ImageBuild(_ context.Context, r io.Reader, o client.ImageBuildOptions) (client.ImageBuildResult, error) {
+func (b *buildingFake) ImageBuild(ctx context.Context, r io.Reader, o client.ImageBuildOptions) (client.ImageBuildResult, error) {
 	b.opts = o
+	if len(o.Tags) > 0 {
+		if err := b.write(ctx, "ImageBuild", o.Tags[0]); err != nil { // logged, so ImageInspect knows the image
+			return client.ImageBuildResult{}, err
+		}
+	}
 	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()

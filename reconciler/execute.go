@@ -59,10 +59,12 @@ const DefaultDockerParallel = 16
 // DefaultPollInterval is how often wait actions inspect containers (compose: 500 ms).
 const DefaultPollInterval = 500 * time.Millisecond
 
-// ExecEngine is what Execute needs: the write calls plus ContainerInspect for waits.
+// ExecEngine is what Execute needs: the write calls plus ContainerInspect for
+// waits and ImageInspect for the id of an image a pull or build produced.
 type ExecEngine interface {
 	Executor
 	ContainerInspect(ctx context.Context, container string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error)
+	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
 }
 
 // ExecOptions tune Execute. The zero value is usable.
@@ -187,6 +189,7 @@ type executor struct {
 	opts    ExecOptions
 	results []ActionResult
 	eventMu sync.Mutex
+	images  imageIDs // ids of the images this plan's pulls and builds produced
 }
 
 func (x *executor) emit(e Event) {

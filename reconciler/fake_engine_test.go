@@ -50,6 +50,8 @@ type fakeEngine struct {
 
 	listCalls []string
 	events    chan events.Message
+	// configs holds each ContainerCreate's Config, by container name.
+	configs map[string]*container.Config
 }
 
 func newFake() *fakeEngine {
@@ -183,9 +185,22 @@ func (f *fakeEngine) ImageList(context.Context, client.ImageListOptions) (client
 	return client.ImageListResult{Items: f.images}, nil
 }
 
-func (f *fakeEngine) ImageInspect(context.Context, string, ...client.ImageInspectOption) (client.ImageInspectResult, error) {
-	return client.ImageInspectResult{}, cerrdefs.ErrNotImplemented
+// ImageInspect knows the images pulled or built through the fake: their id is
+// fakeImageID(ref).
+func (f *fakeEngine) ImageInspect(_ context.Context, ref string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.calls {
+		if c == "ImagePull "+ref || c == "ImageBuild "+ref {
+			var res client.ImageInspectResult
+			res.ID = fakeImageID(ref)
+			return res, nil
+		}
+	}
+	return client.ImageInspectResult{}, cerrdefs.ErrNotFound
 }
+
+func fakeImageID(ref string) string { return "sha256:fake-" + ref }
 
 func (f *fakeEngine) Events(ctx context.Context, _ client.EventsListOptions) client.EventsResult {
 	msgs := make(chan events.Message)
@@ -254,6 +269,12 @@ func (f *fakeEngine) ImageRemove(ctx context.Context, ref string, _ client.Image
 	return client.ImageRemoveResult{}, f.write(ctx, "ImageRemove", ref)
 }
 func (f *fakeEngine) ContainerCreate(ctx context.Context, o client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
+	f.mu.Lock()
+	if f.configs == nil {
+		f.configs = map[string]*container.Config{}
+	}
+	f.configs[o.Name] = o.Config
+	f.mu.Unlock()
 	return client.ContainerCreateResult{ID: "id-" + o.Name}, f.write(ctx, "ContainerCreate", o.Name)
 }
 func (f *fakeEngine) ContainerStart(ctx context.Context, c string, _ client.ContainerStartOptions) (client.ContainerStartResult, error) {

@@ -103,13 +103,20 @@ func (ts *targetStack) all() []string {
 	return []string{ts.c("cache", 1), ts.c("web", 1), ts.c("worker", 1), ts.c("worker", 2), ts.c("worker", 3)}
 }
 
-// stepUp: up converges (every container running, the project's network and
-// volume exist); a second up --debug plans nothing and makes zero engine write
+// stepUp: up converges (every container running with its image id label, the
+// project's network and volume exist); a second up --debug plans nothing and makes zero engine write
 // calls; plan --detailed-exitcode then exits 0.
 func (ts *targetStack) stepUp(t *testing.T) {
 	ts.ok("up")
 	ps := ts.ps()
 	running(t, ps, ts.all()...)
+	// Every container records its image id, also where this up pulled the
+	// image (the executor sets it from the pull; the planner could not).
+	for n, e := range ps {
+		if !strings.Contains(e.Labels, "com.docker.compose.image=sha256:") {
+			t.Errorf("%s lacks com.docker.compose.image: %s", n, e.Labels)
+		}
+	}
 	networks, volumes := ts.resources()
 	if !slices.Equal(networks, []string{ts.project + "_default"}) || !slices.Equal(volumes, []string{ts.project + "_data"}) {
 		t.Fatalf("after up: networks %v, volumes %v; want [%s_default] and [%s_data]", networks, volumes, ts.project, ts.project)
