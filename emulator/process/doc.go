@@ -39,6 +39,13 @@
 // its Run (Kept, Lines), which Logs prints; Run.Pauses and Run.WallTime map
 // the command's own time to wall time around pauses.
 //
+// Known difference from dockerd (open): pause here freezes the command's own
+// time, so `sh -c 'echo a; sleep 5; echo b'` paused from 1 s to 4 s prints b
+// and exits at 8 s. On dockerd 20.10 (measured) the frozen process's timers
+// keep running and it exits at 5 s; what falls due during a pause happens at
+// the unpause. Matching it needs each sleep's own deadline, not one offset
+// mapping, and the health schedule's inverse (Run.Active) to change with it.
+//
 // Usage sketch (the engine; see Example):
 //
 //	// at start (a *shell.NotFoundError fails the start with dockerd's message):
