@@ -66,13 +66,18 @@ func newUpCmd(a *app) *cobra.Command {
 }
 
 // parallelUsage is --parallel's help text (up and down).
-var parallelUsage = fmt.Sprintf("Maximum concurrent engine calls (default %d; %d with --engine docker)",
-	reconciler.DefaultParallel, reconciler.DefaultDockerParallel)
+var parallelUsage = func() string {
+	if reconciler.DefaultParallel == reconciler.DefaultDockerParallel {
+		return fmt.Sprintf("Maximum concurrent engine calls (default %d)", reconciler.DefaultParallel)
+	}
+	return fmt.Sprintf("Maximum concurrent engine calls (default %d; %d with --engine docker)",
+		reconciler.DefaultParallel, reconciler.DefaultDockerParallel)
+}()
 
 // parallelFor is the executor's bound: --parallel when given, else the
-// engine's default. A real dockerd runs container operations concurrently and
-// gains from more calls in flight than the embedded engine, whose store
-// serialises writes (see reconciler.DefaultDockerParallel).
+// engine's default, each chosen by measurement (reconciler.DefaultParallel for
+// the embedded engine, whose group commit gains from calls in flight, and
+// reconciler.DefaultDockerParallel for a real dockerd).
 func (a *app) parallelFor(flag int) int {
 	switch {
 	case flag != 0:

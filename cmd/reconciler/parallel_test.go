@@ -24,9 +24,6 @@ func TestParallelFor(t *testing.T) {
 			t.Errorf("engine %s, --parallel %d: got %d, want %d", tc.engine, tc.flag, got, tc.want)
 		}
 	}
-	if reconciler.DefaultDockerParallel <= reconciler.DefaultParallel {
-		t.Errorf("DefaultDockerParallel %d should exceed DefaultParallel %d", reconciler.DefaultDockerParallel, reconciler.DefaultParallel)
-	}
 }
 
 func TestParallelNegativeIsUsageError(t *testing.T) {
