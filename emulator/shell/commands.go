@@ -140,23 +140,7 @@ func (in *interp) shell(c *call) error {
 	if name != "bash" {
 		name = "sh"
 	}
-	i, cflag, errexit := 1, false, false
-	for ; i < len(c.args); i++ {
-		a := c.args[i]
-		if a == "-o" || a == "+o" {
-			i++
-			continue
-		}
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
-			break
-		}
-		cflag = cflag || strings.Contains(a, "c") && a[0] == '-'
-		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
-	}
+	i, cflag, errexit := shellFlags(c.args)
 	ch := in.child(name, c.pre, c.out, c.err)
 	ch.errexit = errexit
 	if cflag {
@@ -408,4 +392,27 @@ func loopControl(kind int) builtin {
 		}
 		return 0
 	}
+}
+
+// shellFlags reads sh's options in argv (argv[0] is the shell): the index of
+// the first operand (the -c script or a script file), and whether -c and -e
+// were given. -o/+o take the next word; -- ends the options.
+func shellFlags(argv []string) (i int, cflag, errexit bool) {
+	for i = 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "-o" || a == "+o" {
+			i++
+			continue
+		}
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
+			break
+		}
+		cflag = cflag || strings.Contains(a, "c") && a[0] == '-'
+		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
+	}
+	return i, cflag, errexit
 }

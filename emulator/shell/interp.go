@@ -258,55 +258,11 @@ func (in *interp) runList(l list) {
 	}
 }
 
-func (in *interp) runAndOr(ao andOr) {
-	in.status = in.runPipeline(ao.first)
-	last := len(ao.rest) == 0
-	for i, r := range ao.rest {
-		if in.done() {
-			return
-		}
-		if (r.op == "&&") == (in.status == 0) {
-			in.status = in.runPipeline(r.p)
-			last = i == len(ao.rest)-1
-		}
-	}
-	// set -e: a failing command ends the script unless it was tested by && or ||.
-	if in.errexit && in.noErrexit == 0 && in.status != 0 && last && !in.done() {
-		in.exited = true
-	}
-}
+// runAndOr and runPipeline run without a standard input (see stdin.go for
+// the versions that read one).
+func (in *interp) runAndOr(ao andOr) { in.runAndOrStdin(ao, nil) }
 
-func (in *interp) runPipeline(pl pipeline) int {
-	var stdin []byte
-	status := 0
-	for i, c := range pl.cmds {
-		if in.done() {
-			break
-		}
-		var out sink = in.out
-		var pipe *bufSink
-		if i < len(pl.cmds)-1 {
-			pipe = &bufSink{}
-			out = pipe
-		}
-		switch c := c.(type) {
-		case *simple:
-			status = in.runSimple(c, stdin, out, in.err)
-		default:
-			status = in.runCompound(c, out)
-		}
-		if pipe != nil {
-			stdin = pipe.Bytes()
-		}
-	}
-	if pl.neg {
-		if status == 0 {
-			return 1
-		}
-		return 0
-	}
-	return status
-}
+func (in *interp) runPipeline(pl pipeline) int { return in.runPipelineStdin(pl, nil) }
 
 func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {
 	in.substStatus = 0

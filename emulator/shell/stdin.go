@@ -43,23 +43,7 @@ func (in *interp) shellStdin(argv []string, stdin []byte) (err error, ok bool) {
 	if name != "bash" {
 		name = "sh"
 	}
-	i, cflag, errexit := 1, false, false
-	for ; i < len(argv); i++ {
-		a := argv[i]
-		if a == "-o" || a == "+o" {
-			i++
-			continue
-		}
-		if a == "--" {
-			i++
-			break
-		}
-		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
-			break
-		}
-		cflag = cflag || strings.Contains(a, "c") && a[0] == '-'
-		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
-	}
+	i, cflag, errexit := shellFlags(argv)
 	if i >= len(argv) {
 		return nil, false // -c without a script, or an interactive shell: Run's shell handles both
 	}
@@ -114,8 +98,8 @@ func (in *interp) runAndOrStdin(ao andOr, stdin *[]byte) {
 	}
 }
 
-// runPipelineStdin is runPipeline whose first simple command reads *stdin
-// (and uses it up when it is a reader).
+// runPipelineStdin runs pl; its first simple command reads *stdin (and uses
+// it up when it is a reader). A nil stdin is no input at all.
 func (in *interp) runPipelineStdin(pl pipeline, stdin *[]byte) int {
 	var piped []byte
 	status := 0
@@ -132,7 +116,7 @@ func (in *interp) runPipelineStdin(pl pipeline, stdin *[]byte) int {
 		switch c := c.(type) {
 		case *simple:
 			input := piped
-			if i == 0 {
+			if i == 0 && stdin != nil {
 				input = *stdin
 				if readsStdin(c) {
 					*stdin = nil
