@@ -49,3 +49,45 @@ func TestExecAsDockerd(t *testing.T) {
 		t.Errorf("second start of the failed exec: %v, want has already run", err)
 	}
 }
+
+// TestRunnablePathsAsDockerd: an exec-form command that is a path runc cannot
+// run fails as on dockerd 20.10 (measured): a directory or other file the
+// interpreter does not run is "permission denied" (start: exit 126), a
+// missing path is runc's stat error (start: exit 127); an exec says the same
+// on stdout, exit 126.
+func TestRunnablePathsAsDockerd(t *testing.T) {
+	for _, tc := range []struct {
+		cmd      string
+		reason   string
+		startRC  int
+		notFound bool
+	}{
+		{"/etc", "permission denied", 126, false},
+		{"/nope/x", "stat /nope/x: no such file or directory", 127, false},
+		{"nosuch", "executable file not found in $PATH", 127, true},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			e, _ := newEngine(t)
+			ctx := context.Background()
+			pull(t, e, "busybox")
+			c := must[client.ContainerCreateResult](t)(e.ContainerCreate(ctx, client.ContainerCreateOptions{
+				Image: "busybox", Config: &container.Config{Cmd: []string{tc.cmd}}}))
+			_, err := e.ContainerStart(ctx, c.ID, client.ContainerStartOptions{})
+			want := `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "` +
+				tc.cmd + `": ` + tc.reason + `: unknown`
+			if err == nil || err.Error() != want {
+				t.Fatalf("start: %v, want %q", err, want)
+			}
+			if st := inspect(t, e, c.ID).State; st.ExitCode != tc.startRC || st.Error != want {
+				t.Errorf("after the failed start: exit %d error %q, want %d and the same message", st.ExitCode, st.Error, tc.startRC)
+			}
+
+			id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: idle(container.Config{})})
+			code, out, errOut := execRun(t, e, id, client.ExecCreateOptions{Cmd: []string{tc.cmd}})
+			wantOut := `OCI runtime exec failed: exec failed: unable to start container process: exec: "` + tc.cmd + `": ` + tc.reason + ": unknown\r\n"
+			if code != 126 || out != wantOut || errOut != "" {
+				t.Errorf("exec: exit %d stdout %q stderr %q, want 126 %q", code, out, errOut, wantOut)
+			}
+		})
+	}
+}

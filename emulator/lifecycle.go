@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"path"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
 	"github.com/reconciler/reconciler/emulator/process"
+	"github.com/reconciler/reconciler/emulator/shell"
 )
 
 // ContainerStart starts a container: its endpoints get addresses, its ports are bound
@@ -59,8 +61,12 @@ func (t *txn) start(c *ctrRec) error {
 	}
 	spec, err := t.procSpec(c)
 	if err != nil {
-		// dockerd: the start fails (400) and the container keeps exit code 127.
+		// dockerd: the start fails (400) and the container keeps exit code
+		// 127 (not found) or 126 (not executable).
 		c.State.ExitCode = 127
+		if nf := (*shell.NotFoundError)(nil); errors.As(err, &nf) {
+			c.State.ExitCode = nf.ExitCode()
+		}
 		c.State.Error = err.Error()
 		t.putContainer(c)
 		return keep{err}

@@ -120,7 +120,7 @@ func (t *txn) procSpec(c *ctrRec) (*process.Spec, error) {
 	var nf *shell.NotFoundError
 	switch {
 	case errors.As(err, &nf):
-		return nil, errInvalid("%s", nf.Error())
+		return nil, causedBy{errInvalid("%s", nf.Error()), nf}
 	case errors.Is(err, shell.ErrNoCommand):
 		return nil, errInvalid("No command specified")
 	case err != nil:
@@ -394,3 +394,13 @@ func defaultRetriesIfZero(n int) int {
 	}
 	return n
 }
+
+// causedBy is an error answered with dockerd's class and text (error) that
+// keeps the cause it came from reachable through errors.As (the start's exit
+// code depends on it).
+type causedBy struct {
+	error
+	cause error
+}
+
+func (e causedBy) Unwrap() []error { return []error{e.error, e.cause} }

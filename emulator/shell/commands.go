@@ -100,7 +100,7 @@ func (in *interp) exec(args, pre []string, stdin []byte, out, err sink, execForm
 	}
 	in.status = 127
 	if execForm {
-		return &NotFoundError{Name: args[0]}
+		return in.notRunnable(args[0])
 	}
 	if in.sh == "bash" {
 		c.errorf("bash: line 1: %s: command not found", args[0])
@@ -415,4 +415,21 @@ func shellFlags(argv []string) (i int, cflag, errexit bool) {
 		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
 	}
 	return i, cflag, errexit
+}
+
+// notRunnable is runc's refusal of an exec-form argv[0]: a name not found in
+// $PATH, or a path that is missing or (here: any existing file the
+// interpreter does not run, a directory included) not executable.
+func (in *interp) notRunnable(name string) *NotFoundError {
+	if !strings.Contains(name, "/") {
+		return &NotFoundError{Name: name}
+	}
+	p := name
+	if !strings.HasPrefix(p, "/") {
+		p = path.Join(in.dir, p)
+	}
+	if _, err := in.fs.Stat(p); err != nil {
+		return &NotFoundError{Name: name, Reason: "stat " + p + ": no such file or directory"}
+	}
+	return &NotFoundError{Name: name, Reason: reasonDenied}
 }

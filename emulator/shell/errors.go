@@ -35,22 +35,44 @@ func (e *SyntaxError) Error() string {
 // Unwrap returns ErrSyntax or ErrUnsupported.
 func (e *SyntaxError) Unwrap() error { return e.Kind }
 
-// NotFoundError is an exec-form command whose executable is unknown. Error()
-// is dockerd's message for a failed start; ExecMessage is the one for a
-// detached exec. The container's exit code in that case is 127 (start) and
-// 126 for an exec, as dockerd records them.
+// NotFoundError is an exec-form command whose executable could not be run:
+// not found in $PATH, or (a path) missing or not executable. Error() is
+// dockerd's message for a failed start; ExecMessage is the one for an exec.
+// ExitCode is what dockerd records for a start (127 not found, 126 not
+// executable); an exec's is always 126.
 type NotFoundError struct {
 	Name string // argv[0] as given
+	// Reason is runc's: "executable file not found in $PATH" for a name,
+	// "stat <path>: no such file or directory" or "permission denied" for a
+	// path. Empty means the first.
+	Reason string
+}
+
+func (e *NotFoundError) reason() string {
+	if e.Reason == "" {
+		return "executable file not found in $PATH"
+	}
+	return e.Reason
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: %q: executable file not found in $PATH: unknown", e.Name)
+	return fmt.Sprintf("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: %q: %s: unknown", e.Name, e.reason())
 }
 
-// ExecMessage is dockerd's message when an exec's executable is unknown.
+// ExecMessage is dockerd's message when an exec's executable cannot be run.
 func (e *NotFoundError) ExecMessage() string {
-	return fmt.Sprintf("OCI runtime exec failed: exec failed: unable to start container process: exec: %q: executable file not found in $PATH: unknown", e.Name)
+	return fmt.Sprintf("OCI runtime exec failed: exec failed: unable to start container process: exec: %q: %s: unknown", e.Name, e.reason())
 }
+
+// ExitCode is the container's exit code after a start failed this way.
+func (e *NotFoundError) ExitCode() int {
+	if e.Reason == reasonDenied {
+		return 126
+	}
+	return 127
+}
+
+const reasonDenied = "permission denied"
 
 // Unwrap returns ErrNotFound.
 func (e *NotFoundError) Unwrap() error { return ErrNotFound }
