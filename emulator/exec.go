@@ -220,7 +220,7 @@ func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
 	} else {
 		x.ExitCode, x.Duration, x.Forever = res.ExitCode, t.now.Sub(x.Start)+res.Duration, res.RunsForever
 		for _, l := range res.Lines() {
-			x.Output = append(x.Output, process.LogEntry{Time: t.now.Add(l.Offset), Stream: l.Stream, Text: l.Render(t.now)})
+			x.Output = append(x.Output, process.LogEntry{Time: t.now.Add(l.Offset), Stream: l.Stream, Text: l.Render(t.now), Partial: l.Partial})
 		}
 	}
 	t.putContainer(c)

@@ -58,11 +58,15 @@ func (f *logFilter) render(w *bytes.Buffer, l process.LogEntry) {
 	}
 	line.WriteString(l.Text)
 	if f.tty {
-		line.WriteString("\r\n")
+		if !l.Partial {
+			line.WriteString("\r\n")
+		}
 		w.Write(line.Bytes())
 		return
 	}
-	line.WriteByte('\n')
+	if !l.Partial { // dockerd's json-file keeps a last line without newline as it is
+		line.WriteByte('\n')
+	}
 	writeFrame(w, l.Stream, line.Bytes())
 }
 

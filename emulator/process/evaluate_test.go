@@ -280,7 +280,7 @@ func TestLogs(t *testing.T) {
 	spec := Spec{Command: script(t, "echo one; sleep 2; echo two >&2; sleep 2; exit 1"), Restart: RestartPolicy{Name: RestartOnFailure, MaxRetries: 1}}
 	st := Evaluate(&spec, []Action{start(0)}, at(5*s))
 	logs := Logs(&spec.Command, st.Runs, at(5*s))
-	want := []LogEntry{{at(0), 1, "one"}, {at(2 * s), 2, "two"}, {at(4*s + 100*ms), 1, "one"}}
+	want := []LogEntry{{Time: at(0), Stream: 1, Text: "one"}, {Time: at(2 * s), Stream: 2, Text: "two"}, {Time: at(4*s + 100*ms), Stream: 1, Text: "one"}}
 	if !reflect.DeepEqual(logs, want) {
 		t.Errorf("logs %v, want %v", logs, want)
 	}

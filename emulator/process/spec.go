@@ -80,6 +80,8 @@ type LogEntry struct {
 	Time   time.Time
 	Stream int // shell.Stdout or shell.Stderr
 	Text   string
+	// Partial: printed without a trailing newline (the command's last output).
+	Partial bool `json:",omitempty"`
 }
 
 // Logs returns what the command printed in every run up to now, in order. A
@@ -108,7 +110,7 @@ func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
 			if !ok || t.After(end) {
 				break
 			}
-			out = append(out, LogEntry{Time: t, Stream: l.Stream, Text: l.Render(t.Add(-l.Offset))})
+			out = append(out, LogEntry{Time: t, Stream: l.Stream, Text: l.Render(t.Add(-l.Offset)), Partial: l.Partial})
 		}
 	}
 	return out

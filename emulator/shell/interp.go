@@ -201,7 +201,7 @@ func (s *logSink) emitLine(l Line) {
 
 func (s *logSink) flush() {
 	if len(s.partial) > 0 {
-		s.emit(string(s.partial), "")
+		s.emitLine(Line{Text: string(s.partial), Partial: true})
 		s.partial = nil
 	}
 }

@@ -270,7 +270,7 @@ func TestLineOffsetsAndOrder(t *testing.T) {
 	}
 	lines := res.Lines()
 	want := []Line{{Offset: 0, Stream: Stdout, Text: "a", Seq: 0}, {Offset: time.Second, Stream: Stderr, Text: "b", Seq: 1},
-		{Offset: 3 * time.Second, Stream: Stdout, Text: "c", Seq: 2}}
+		{Offset: 3 * time.Second, Stream: Stdout, Text: "c", Seq: 2, Partial: true}} // echo -n: no newline
 	if len(lines) != len(want) {
 		t.Fatalf("lines = %+v", lines)
 	}
@@ -279,7 +279,7 @@ func TestLineOffsetsAndOrder(t *testing.T) {
 			t.Errorf("line %d = %+v, want %+v", i, lines[i], want[i])
 		}
 	}
-	if got := res.Output(time.Time{}); got != "a\nb\nc\n" {
+	if got := res.Output(time.Time{}); got != "a\nb\nc" {
 		t.Errorf("Output = %q", got)
 	}
 }

@@ -28,6 +28,9 @@ type Line struct {
 	Prefix string
 	// Seq orders lines of both streams in the order they were printed.
 	Seq int
+	// Partial: the command's output ended without a newline after this line
+	// (printf 'x'); logs print it without one, as dockerd's json-file does.
+	Partial bool `json:",omitempty"`
 }
 
 // Render returns the text as printed by a command started at start.
@@ -95,7 +98,10 @@ func (r *Result) Output(start time.Time) string {
 	}
 	b := make([]byte, 0, n)
 	for _, l := range lines {
-		b = append(append(b, l.Render(start)...), '\n')
+		b = append(b, l.Render(start)...)
+		if !l.Partial {
+			b = append(b, '\n')
+		}
 	}
 	return string(b)
 }

@@ -26,7 +26,4 @@ var allowlist = map[string]string{
 		"hijack (dockerd answers 404 with a plain-text body \"No such container: <name>\") into a bare \"unable to upgrade to tcp, received 404\" " +
 		"without reading the body (the served emulator answers the same 404 and agrees); in-process there is no upgrade and returns the typed NotFound with " +
 		"dockerd's text",
-	"logs/logs of a last line without newline": "emulator bug (emulator/logs.go render, process.Logs): a last " +
-		"line printed without a newline (printf) is a frame without \\n on dockerd (json-file keeps it " +
-		"partial); the emulator always appends \\n",
 }
