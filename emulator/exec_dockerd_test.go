@@ -91,3 +91,19 @@ func TestRunnablePathsAsDockerd(t *testing.T) {
 		})
 	}
 }
+
+// TestPartialLastLine: output that ends without a newline keeps it so in the
+// logs and in an exec's output, as dockerd's json-file log and exec stream do.
+func TestPartialLastLine(t *testing.T) {
+	e, _ := newEngine(t)
+	pull(t, e, "busybox")
+	done := run(t, e, client.ContainerCreateOptions{Image: "busybox",
+		Config: &container.Config{Cmd: []string{"sh", "-c", "echo a; printf b"}}})
+	if out, _ := readLogs(t, e, done, client.ContainerLogsOptions{ShowStdout: true}); out != "a\nb" {
+		t.Errorf("logs %q, want %q", out, "a\nb")
+	}
+	id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: idle(container.Config{})})
+	if code, out, _ := execRun(t, e, id, client.ExecCreateOptions{Cmd: []string{"printf", "x"}}); code != 0 || out != "x" {
+		t.Errorf("exec printf x: exit %d output %q, want 0 %q", code, out, "x")
+	}
+}
