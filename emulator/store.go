@@ -81,7 +81,11 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Add("_pragma", "wal_autocheckpoint(4000)")
+		// A checkpoint copies the WAL's pages into the database and fsyncs both;
+		// at 4000 pages a cold up of 1000 services ran five of them. 16000
+		// pages (a WAL of up to 64 MB) leaves most of that work to the one at
+		// close: apply 0.66-0.71 s -> 0.55-0.60 s, four alternating runs.
+		q.Add("_pragma", "wal_autocheckpoint(16000)")
 		q.Add("_pragma", "mmap_size(268435456)")
 		dsn = "file:" + path + "?" + q.Encode()
 	}
