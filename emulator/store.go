@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"time"
 
-	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+	"modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // schemaVersion is the store layout this binary writes. Open migrates older stores
@@ -71,7 +73,37 @@ type store struct {
 	stPut, stDel                                  map[kind]*sql.Stmt
 }
 
+// openBusyWait bounds how long Open retries a store that another process is
+// creating or converting at that moment: SQLite answers SQLITE_BUSY at once,
+// without its busy handler, to the connection that switches a new file to WAL
+// or finds another doing so (seen when two CLI processes open a fresh state).
+const openBusyWait = 10 * time.Second
+
+// openStore opens the store at path, retrying while another process holds
+// the lock the opening needs (see openBusyWait). The retry waits real time:
+// the lock is another process's.
 func openStore(ctx context.Context, path string) (*store, error) {
+	deadline := time.Now().Add(openBusyWait)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		s, err := openStoreOnce(ctx, path)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+func openStoreOnce(ctx context.Context, path string) (*store, error) {
 	mem := path == ":memory:"
 	var dsn string
 	if mem {
