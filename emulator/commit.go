@@ -88,7 +88,7 @@ func (e *Engine) runTxn(ctx context.Context, batch []*call) (rest []*call) {
 	}
 	gen := e.gen + 1
 	var written []*call // calls whose changes are in this transaction
-	wake, events, dirty := false, false, false
+	events, dirty := false, false
 	i := 0
 	for i < len(batch) && !dirty {
 		c := batch[i]
@@ -122,7 +122,6 @@ func (e *Engine) runTxn(ctx context.Context, batch []*call) (rest []*call) {
 			return batch[i:]
 		}
 		written = append(written, c)
-		wake = true
 		events = events || len(t.events) > 0
 	}
 	if len(written) == 0 {
@@ -139,7 +138,7 @@ func (e *Engine) runTxn(ctx context.Context, batch []*call) (rest []*call) {
 	for _, c := range written {
 		c.done = true
 	}
-	if wake {
+	if len(written) > 0 {
 		e.wake()
 	}
 	return batch[i:]

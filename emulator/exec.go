@@ -52,11 +52,11 @@ type execRec struct {
 	Start    time.Time
 	Duration time.Duration `json:",omitempty"`
 	Forever  bool          `json:",omitempty"`
-	// NoProcess: the command could not be started (not found), so the exec
-	// never had a pid.
-	NoProcess bool               `json:",omitempty"`
-	ExitCode  int                `json:",omitempty"`
-	Output    []process.LogEntry `json:",omitempty"`
+	// StartError is runc's message when the command could not be started
+	// (not found, not executable): the exec never had a process, so no pid.
+	StartError string             `json:",omitempty"`
+	ExitCode   int                `json:",omitempty"`
+	Output     []process.LogEntry `json:",omitempty"`
 }
 
 // running reports whether the exec is still running at now in c.
@@ -136,10 +136,10 @@ func (e *Engine) ExecStart(ctx context.Context, execID string, options client.Ex
 		return client.ExecStartResult{}, err
 	}
 	x, err := e.runExec(ctx, execID, false)
-	if err == nil && x.NoProcess {
+	if err == nil && x.StartError != "" {
 		// Detached, dockerd reports runc's failure to start the command as
 		// the call's error (400); the exec is recorded, exit code 126.
-		err = errInvalid("%s", strings.TrimSuffix(x.Output[0].Text, "\r"))
+		err = errInvalid("%s", x.StartError)
 	}
 	return client.ExecStartResult{}, err
 }
@@ -211,12 +211,10 @@ func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
 	if errors.As(rerr, &nf) {
 		// runc never started a process: no pid, exit 126, and dockerd writes
 		// runc's message on stdout, ending CRLF (its own console line end).
-		x.ExitCode, x.Duration, x.NoProcess = 126, t.now.Sub(x.Start), true
-		text := nf.ExecMessage()
-		if !x.Tty {
-			text += "\r" // the renderer adds the \n (with a TTY, the \r\n)
-		}
-		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stdout, Text: text}}
+		x.ExitCode, x.Duration, x.StartError = 126, t.now.Sub(x.Start), nf.ExecMessage()
+		// The text carries its own line end: Partial keeps the renderer from
+		// adding one, with or without a TTY.
+		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stdout, Text: x.StartError + "\r\n", Partial: true}}
 	} else {
 		x.ExitCode, x.Duration, x.Forever = res.ExitCode, t.now.Sub(x.Start)+res.Duration, res.RunsForever
 		for _, l := range res.Lines() {
@@ -238,7 +236,7 @@ func (e *Engine) ExecInspect(ctx context.Context, execID string, options client.
 			return err
 		}
 		out = client.ExecInspectResult{ID: x.ID, ContainerID: c.ID, ExitCode: x.ExitCode}
-		if x.Started && !x.NoProcess {
+		if x.Started && x.StartError == "" {
 			out.PID = simulatedPid(c) + x.Seq // dockerd keeps it after the exec exits
 		}
 		if x.running(c, e.now()) {

@@ -46,14 +46,8 @@ func (f *healthFault) probe() process.Probe {
 func (c *ctrRec) healthSteps() []healthStep {
 	h := c.Proc.Health
 	retries := defaultRetriesIfZero(h.Retries)
-	interval := h.Interval
-	if interval <= 0 {
-		interval = defaultProbeInterval
-	}
-	startInterval := h.StartInterval
-	if startInterval <= 0 {
-		startInterval = defaultStartInterval
-	}
+	interval := orDefault(h.Interval, defaultProbeInterval)
+	startInterval := orDefault(h.StartInterval, defaultStartInterval)
 	start := c.State.StartedAt
 	readyAt := start
 	if srv := c.Proc.Command.Server; srv != nil {
@@ -170,10 +164,7 @@ func (c *ctrRec) faultProbe(last time.Time) (healthStep, bool) {
 // run after w (ok false while a pause holds the command before it).
 func (c *ctrRec) nextProbeAfter(w time.Time) (time.Time, bool) {
 	h := c.Proc.Health
-	interval := h.Interval
-	if interval <= 0 {
-		interval = defaultProbeInterval
-	}
+	interval := orDefault(h.Interval, defaultProbeInterval)
 	start := c.State.StartedAt
 	target := start.Add(c.activeAt(w)) // w on the command's own time
 	p := start

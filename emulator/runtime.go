@@ -227,14 +227,8 @@ func (c *ctrRec) healthPlan() (hc *container.HealthConfig, passing bool) {
 // probeTimes returns the first n probe times after start: every StartInterval
 // during the start period (when set), every Interval after.
 func probeTimes(h *container.HealthConfig, start time.Time, n int) []time.Time {
-	interval := h.Interval
-	if interval <= 0 {
-		interval = defaultProbeInterval
-	}
-	startInterval := h.StartInterval
-	if startInterval <= 0 {
-		startInterval = defaultStartInterval
-	}
+	interval := orDefault(h.Interval, defaultProbeInterval)
+	startInterval := orDefault(h.StartInterval, defaultStartInterval)
 	out := make([]time.Time, 0, n)
 	p := start
 	for len(out) < n {
@@ -386,6 +380,15 @@ func (t *txn) transition(c *ctrRec) {
 		return
 	}
 	t.putContainer(c) // nothing due after all: recompute Due
+}
+
+// orDefault is d, or def when d is not positive (dockerd's "0 means the
+// default" for health check durations).
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func defaultRetriesIfZero(n int) int {

@@ -233,6 +233,12 @@ func (c *Container) logs(ctx context.Context, stdout, stderr bool) ([]byte, erro
 	if err != nil {
 		return nil, wrap(err)
 	}
+	return c.readOutput(rc)
+}
+
+// readOutput reads and closes a logs stream: raw for a TTY container,
+// demultiplexed otherwise.
+func (c *Container) readOutput(rc io.ReadCloser) ([]byte, error) {
 	defer rc.Close()
 	raw, err := io.ReadAll(rc)
 	if err != nil {

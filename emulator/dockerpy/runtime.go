@@ -114,15 +114,7 @@ func (c *Container) Logs(ctx context.Context, opts LogsOptions) ([]byte, error) 
 	if err != nil {
 		return nil, wrap(err)
 	}
-	defer rc.Close()
-	raw, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, err
-	}
-	if c.attrs.Config != nil && c.attrs.Config.Tty {
-		return raw, nil
-	}
-	return demux(raw), nil
+	return c.readOutput(rc)
 }
 
 // Stats returns one stats sample as docker-py's stats(stream=False) does: the
