@@ -121,20 +121,7 @@ func TestFaultLatencyExecAndLogs(t *testing.T) {
 		t.Run(op, func(t *testing.T) {
 			addFault(t, e, emulator.Fault{Kind: emulator.FaultLatency, Op: op, Latency: 2 * time.Second, Match: emulator.FaultMatch{Name: "web"}, Times: 1})
 			start := clk.Now()
-			done := make(chan error, 1)
-			go func() { done <- calls[op]() }()
-			if err := clk.BlockUntilContext(ctx, 1); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case err := <-done:
-				t.Fatalf("call returned before the latency elapsed: %v", err)
-			default:
-			}
-			clk.Advance(2 * time.Second)
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
+			delayed(ctx, t, clk, 2*time.Second, calls[op])
 			if d := clk.Since(start); d != 2*time.Second {
 				t.Errorf("clock moved %v", d)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/jonboulle/clockwork"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
@@ -150,23 +151,10 @@ func TestFaultLatencyUsesEngineClock(t *testing.T) {
 	ctx := context.Background()
 	e, clk := newEngine(t)
 	addFault(t, e, emulator.Fault{Kind: emulator.FaultLatency, Op: emulator.OpContainerList, Latency: 3 * time.Second, Times: 1})
-	done := make(chan error, 1)
-	go func() {
+	delayed(ctx, t, clk, 3*time.Second, func() error {
 		_, err := e.ContainerList(ctx, client.ContainerListOptions{})
-		done <- err
-	}()
-	if err := clk.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("call returned before the latency elapsed: %v", err)
-	default:
-	}
-	clk.Advance(3 * time.Second)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+		return err
+	})
 	// Used up: the next call does not wait.
 	if _, err := e.ContainerList(ctx, client.ContainerListOptions{}); err != nil {
 		t.Fatal(err)
@@ -383,5 +371,25 @@ func TestFaultDeterminism(t *testing.T) {
 	}
 	if s1.ExitCode != s2.ExitCode || s1.FinishedAt != s2.FinishedAt || s1.Status != s2.Status {
 		t.Errorf("states differ: %+v vs %+v", s1, s2)
+	}
+}
+
+// delayed runs call, checks it is still waiting once it blocked on the fake
+// clock, advances the clock by d and checks it then returns without error.
+func delayed(ctx context.Context, t *testing.T, clk *clockwork.FakeClock, d time.Duration, call func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	if err := clk.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("call returned before the latency elapsed: %v", err)
+	default:
+	}
+	clk.Advance(d)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
