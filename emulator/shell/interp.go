@@ -258,11 +258,8 @@ func (in *interp) runList(l list) {
 	}
 }
 
-// runAndOr and runPipeline run without a standard input (see stdin.go for
-// the versions that read one).
+// runAndOr runs ao without a standard input (runAndOrStdin reads one).
 func (in *interp) runAndOr(ao andOr) { in.runAndOrStdin(ao, nil) }
-
-func (in *interp) runPipeline(pl pipeline) int { return in.runPipelineStdin(pl, nil) }
 
 func (in *interp) runSimple(c *simple, stdin []byte, stdout, stderr sink) int {
 	in.substStatus = 0
