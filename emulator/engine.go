@@ -34,7 +34,8 @@ type Engine struct {
 	eventLimit int
 	pollEvery  time.Duration
 	images     ImageSource
-	faultStmt  *sql.Stmt // prepared read of the fault rules (faults_store.go)
+	faultStmt  *sql.Stmt           // prepared read of the fault rules (faults_store.go)
+	lowerCache map[string]fileTree // image files by image id, under mu (files_overlay.go)
 
 	notifyMu sync.Mutex
 	notify   chan struct{} // closed and replaced after every local commit

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"context"
-	"encoding/json"
 	"io/fs"
 	"path"
 	"slices"
@@ -15,9 +13,10 @@ import (
 	"github.com/reconciler/reconciler/emulator/shell"
 )
 
-// Files. Every container sees one filesystem (ctrFS, a shell.FS): its writable
-// layer (ctrRec.Layer, seeded with a root skeleton at first start, gone with
-// the container) with its mounts over it: named and anonymous volumes
+// Files. Every container sees one filesystem (ctrFS, a shell.FS): its root,
+// the writable layer (ctrRec.Layer, seeded with a root skeleton at first
+// start, gone with the container) over its image's files (files_overlay.go),
+// with its mounts over that: named and anonymous volumes
 // (volRec.Files, kept in the store with the volume, so they outlive the
 // container and are shared by every container mounting them), binds
 // (ctrRec.Binds, per container, keyed by host path) and tmpfs (ctrRec.Tmpfs,
@@ -28,6 +27,9 @@ import (
 type fileEntry struct {
 	Dir  bool   `json:",omitempty"`
 	Data []byte `json:",omitempty"`
+	// Gone marks, in a container's layer, an image file the container removed
+	// (a whiteout; see files_overlay.go). Plain trees never hold one.
+	Gone bool `json:",omitempty"`
 }
 
 // fileTree is a filesystem keyed by clean absolute path; "/" is implicit.
@@ -48,7 +50,7 @@ func (ft fileTree) clone() fileTree {
 	}
 	out := make(fileTree, len(ft))
 	for k, v := range ft {
-		out[k] = fileEntry{Dir: v.Dir, Data: slices.Clone(v.Data)}
+		out[k] = fileEntry{Dir: v.Dir, Data: slices.Clone(v.Data), Gone: v.Gone}
 	}
 	return out
 }
@@ -136,24 +138,6 @@ func (ft fileTree) remove(p string) error {
 	return nil
 }
 
-// imageFiles are the files of image id, read in the current transaction: for
-// a built image what the build recorded (build_image.go's image_files table),
-// for a pulled catalog image the registry's (catalogFiles), else nil. The
-// layer copies them at the container's first start (a copy-up of the whole
-// image, fine for the small images the emulator has).
-func (t *txn) imageFiles(id string) []build.File {
-	var doc []byte
-	err := t.e.st.conn.QueryRowContext(context.Background(), "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
-	if err != nil {
-		return t.catalogFiles(id) // no row (a pulled image) or no table
-	}
-	var files []build.File
-	if json.Unmarshal(doc, &files) != nil {
-		return nil
-	}
-	return files
-}
-
 // catalogFiles are registry.Catalog.Files of the pulled image id: the first of
 // its tags and digests that the engine's catalog resolves to id. An engine
 // with another ImageSource has none.
@@ -196,6 +180,7 @@ type fsMount struct {
 // records it was built from; save stores the ones that changed.
 type ctrFS struct {
 	c      *ctrRec
+	root   overlay   // c.Layer over the image's files
 	mounts []fsMount // longest destination first
 	dirty  map[*volRec]bool
 	layerW bool
@@ -209,23 +194,19 @@ type ctrFS struct {
 func (t *txn) containerFS(c *ctrRec) *ctrFS {
 	fresh := c.Layer == nil
 	if fresh {
-		c.Layer = fileTree{}
-		for _, d := range rootSkeleton {
-			_ = c.Layer.mkdirAll(d)
-		}
-		for _, f := range t.imageFiles(c.ImageID) {
-			if f.Dir {
-				_ = c.Layer.mkdirAll(f.Path)
-			} else if c.Layer.mkdirAll(path.Dir(f.Path)) == nil {
-				_ = c.Layer.write(f.Path, f.Data, false)
-			}
-		}
-		_ = c.Layer.write("/etc/hostname", []byte(c.Config.Hostname+"\n"), false)
+		c.Layer, c.LayerDiff = fileTree{}, true
 	}
-	f := &ctrFS{c: c, dirty: map[*volRec]bool{}}
+	root := t.layerOf(c)
+	if fresh {
+		for _, d := range rootSkeleton {
+			_ = root.mkdirAll(d)
+		}
+		_ = root.write("/etc/hostname", []byte(c.Config.Hostname+"\n"), false)
+	}
+	f := &ctrFS{c: c, root: root, dirty: map[*volRec]bool{}}
 	vols := map[string]*volRec{}
 	for _, m := range c.Mounts {
-		_ = c.Layer.mkdirAll(m.Destination)
+		_ = root.mkdirAll(m.Destination)
 		fm := fsMount{dest: m.Destination, ro: !m.RW}
 		switch m.Type {
 		case mount.TypeVolume:
@@ -240,7 +221,7 @@ func (t *txn) containerFS(c *ctrRec) *ctrFS {
 				}
 				vols[m.Name] = v
 			}
-			if fresh && c.copyUp(m, v) {
+			if fresh && root.copyUp(c, m, v) {
 				f.dirty[v] = true
 			}
 			fm.tree, fm.vol = v.Files, v
@@ -261,7 +242,7 @@ func (t *txn) containerFS(c *ctrRec) *ctrFS {
 	}
 	for dest := range c.HostConfig.Tmpfs {
 		dest = path.Clean(dest)
-		_ = c.Layer.mkdirAll(dest)
+		_ = root.mkdirAll(dest)
 		f.mounts = append(f.mounts, fsMount{dest: dest, tree: c.tmpfs(dest)})
 	}
 	sort.SliceStable(f.mounts, func(i, j int) bool { return len(f.mounts[i].dest) > len(f.mounts[j].dest) })
@@ -312,13 +293,13 @@ func (f *ctrFS) route(p string) (*fsMount, string) {
 	return nil, p
 }
 
-func (f *ctrFS) tree(p string, write bool) (fileTree, string, error) {
+func (f *ctrFS) tree(p string, write bool) (fsTree, string, error) {
 	m, inner := f.route(p)
 	if m == nil {
 		if write {
 			f.layerW = true
 		}
-		return f.c.Layer, inner, nil
+		return f.root, inner, nil
 	}
 	if write {
 		if m.ro {
@@ -405,7 +386,7 @@ func (f *ctrFS) ReadDir(p string) ([]shell.FileInfo, error) {
 	}
 	var out []shell.FileInfo
 	for _, k := range ft.children(inner) {
-		c := ft[k]
+		c, _ := ft.stat(k)
 		out = append(out, shell.FileInfo{Name: path.Base(k), IsDir: c.Dir, Size: int64(len(c.Data))})
 	}
 	return out, nil

@@ -11,10 +11,11 @@ import (
 	"github.com/reconciler/reconciler/emulator"
 )
 
-// TestMigrateDropsContainerIndexes: a version-2 store (with the state and
-// project indexes) opens as version 3 without them, its containers intact, and
+// TestMigrateFromVersion2: a version-2 store (containers WITHOUT ROWID, with
+// the state and project indexes) opens as version 4 (a rowid table, without
+// those indexes), its containers intact, and
 // containers written afterwards (upserts) keep their name index consistent.
-func TestMigrateDropsContainerIndexes(t *testing.T) {
+func TestMigrateFromVersion2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "engine.db")
 	e, err := emulator.Open(path)
 	if err != nil {
@@ -31,7 +32,16 @@ func TestMigrateDropsContainerIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Put the store back in the version-2 layout: containers keyed WITHOUT ROWID
+	// by id, with the state and project indexes.
 	for _, q := range []string{
+		`CREATE TABLE containers_v2 (
+			id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+			project TEXT NOT NULL DEFAULT '', rev INTEGER NOT NULL, doc BLOB NOT NULL) WITHOUT ROWID`,
+		"INSERT INTO containers_v2 SELECT id, name, state, project, rev, doc FROM containers",
+		"DROP TABLE containers",
+		"ALTER TABLE containers_v2 RENAME TO containers",
+		"CREATE INDEX containers_rev ON containers(rev)",
 		"CREATE INDEX containers_state ON containers(state)",
 		"CREATE INDEX containers_project ON containers(project)",
 		"PRAGMA user_version = 2",
@@ -75,8 +85,15 @@ func TestMigrateDropsContainerIndexes(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('containers_state', 'containers_project')").Scan(&indexes); err != nil {
 		t.Fatal(err)
 	}
-	if version != 3 || indexes != 0 {
-		t.Errorf("after migration: user_version %d, %d of the dropped indexes left; want 3 and 0", version, indexes)
+	if version != 4 || indexes != 0 {
+		t.Errorf("after migration: user_version %d, %d of the dropped indexes left; want 4 and 0", version, indexes)
+	}
+	var rowid int
+	if err := db.QueryRow("SELECT count(*) FROM pragma_table_info('containers') WHERE name = 'seq' AND pk = 1").Scan(&rowid); err != nil {
+		t.Fatal(err)
+	}
+	if rowid != 1 {
+		t.Error("after migration containers is not keyed by its rowid (seq)")
 	}
 	var state string
 	if err := db.QueryRow("SELECT state FROM containers WHERE name = 'renamed'").Scan(&state); err != nil {

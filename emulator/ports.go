@@ -108,6 +108,9 @@ func (s *state) bindPorts(c *ctrRec, endpointID string) (network.PortMap, error)
 	for p := range req {
 		ports = append(ports, p)
 	}
+	if len(ports) == 0 {
+		return out, nil // nothing to bind: skip the scan of every container's ports
+	}
 	slices.SortFunc(ports, func(a, b network.Port) int { return strings.Compare(a.String(), b.String()) })
 	taken := s.boundPorts()
 	free := func(proto string, port int, ip netip.Addr) bool {

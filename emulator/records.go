@@ -46,10 +46,13 @@ type ctrRec struct {
 	Life *lifeRec `json:",omitempty"`
 	// Layer is the writable layer's files (see files.go); Binds the files of
 	// bind mounts by host path; Tmpfs the files of tmpfs mounts by destination
-	// (emptied when the container stops).
-	Layer fileTree            `json:",omitempty"`
-	Binds map[string]fileTree `json:",omitempty"`
-	Tmpfs map[string]fileTree `json:",omitempty"`
+	// (emptied when the container stops). LayerDiff says Layer holds only the
+	// container's changes over its image's files (files_overlay.go); records
+	// stored before that hold a full copy.
+	Layer     fileTree            `json:",omitempty"`
+	LayerDiff bool                `json:",omitempty"`
+	Binds     map[string]fileTree `json:",omitempty"`
+	Tmpfs     map[string]fileTree `json:",omitempty"`
 	// Execs are the container's exec instances, oldest first (see exec.go);
 	// records are replaced, never changed in place.
 	Execs []*execRec `json:",omitempty"`

@@ -15,7 +15,7 @@ import (
 
 // schemaVersion is the store layout this binary writes. Open migrates older stores
 // step by step (migrations[i] takes version i to i+1) and refuses newer ones.
-const schemaVersion = 3
+const schemaVersion = 4
 
 var migrations = []string{
 	// 0 -> 1: the initial layout. Objects are rows keyed by id holding the JSON of the
@@ -48,6 +48,21 @@ INSERT INTO meta(k, v) VALUES ('gen', 0), ('tomb_floor', 0);
 	`
 DROP INDEX IF EXISTS containers_state;
 DROP INDEX IF EXISTS containers_project;
+`,
+	// 3 -> 4: containers becomes a rowid table. Keyed by its random id, a
+	// WITHOUT ROWID table put each 6 KB row at a random place in the b-tree
+	// (page splits and overflow pages on every insert); rows now append in
+	// creation order, the id and name keys are small unique indexes. Cold up of
+	// 1000 services: 1.13-1.21 s -> 1.07-1.12 s, five alternating runs.
+	`
+CREATE TABLE containers_v4 (
+	seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+	project TEXT NOT NULL DEFAULT '', rev INTEGER NOT NULL, doc BLOB NOT NULL);
+INSERT INTO containers_v4(id, name, state, project, rev, doc)
+	SELECT id, name, state, project, rev, doc FROM containers ORDER BY rev;
+DROP TABLE containers;
+ALTER TABLE containers_v4 RENAME TO containers;
+CREATE INDEX containers_rev ON containers(rev);
 `,
 }
 

@@ -17,20 +17,17 @@ import (
 // its filesystem is first set up (first start, or a first copy into it), so
 // a volume emptied later is not filled again by a restart.
 
-// copyUp copies the files of c's writable layer (the image's files) under the
-// volume mount point m into v, when v is empty and m copies data; it reports
-// whether it copied anything. v.Files must be non-nil.
-func (c *ctrRec) copyUp(m container.MountPoint, v *volRec) bool {
+// copyUp copies the files of c's root filesystem o (the image's files) under
+// the volume mount point m into v, when v is empty and m copies data; it
+// reports whether it copied anything. v.Files must be non-nil.
+func (o overlay) copyUp(c *ctrRec, m container.MountPoint, v *volRec) bool {
 	if m.Type != "volume" || len(v.Files) > 0 || !c.copiesData(m.Destination) {
 		return false
 	}
-	prefix := m.Destination + "/"
 	copied := false
-	for p, e := range c.Layer {
-		if strings.HasPrefix(p, prefix) {
-			v.Files[p[len(m.Destination):]] = fileEntry{Dir: e.Dir, Data: slices.Clone(e.Data)}
-			copied = true
-		}
+	for p, e := range o.under(m.Destination) {
+		v.Files[p[len(m.Destination):]] = fileEntry{Dir: e.Dir, Data: slices.Clone(e.Data)}
+		copied = true
 	}
 	return copied
 }

@@ -106,7 +106,7 @@ start)
 		# The default bridge (docker0) works; note it is shared with any
 		# other dockerd on this machine.
 		nohup dockerd --data-root "$dir/data" --exec-root "$dir/exec" \
-			-H "$host" --pidfile "$pidfile" --storage-driver vfs \
+			-H "$host" --pidfile "$pidfile" --storage-driver "${RECONCILER_DOCKERD_STORAGE:-vfs}" \
 			--iptables=false --ip6tables=false >"$log" 2>&1 </dev/null &
 		for _ in $(seq 1 120); do
 			ping && break
