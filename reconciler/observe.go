@@ -7,10 +7,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
 
 	"github.com/reconciler/reconciler/planner"
@@ -32,11 +35,21 @@ func (e *ObserveError) Unwrap() error { return e.Err }
 // calls only: ContainerList (all states, project label filter), NetworkList and
 // VolumeList (project label filter, plus one name-filtered list for the desired
 // networks/volumes that carry no project label: external, unmanaged or another
-// project's) and one ImageList. It never inspects and never writes.
+// project's) and one ImageList. It never inspects and never writes. The
+// calls that need only the project name run concurrently, then those that
+// depend on their results; the result and the error returned when several
+// calls fail are those of making the calls one after the other.
 //
 // The result honours planner.Observed's invariants (sorted by name, no duplicates).
 func Observe(ctx context.Context, eng Observer, desired *spec.Desired) (planner.Observed, error) {
-	var netNames, volNames, imageRefs []string
+	netNames, volNames, imageRefs := desiredNames(desired)
+	return observe(ctx, eng, desired.Project, netNames, volNames, imageRefs)
+}
+
+// desiredNames is what Observe looks for beside the project's labels: the
+// desired networks' and volumes' names and the images' references (nil when
+// there are none: then the containers' images are observed).
+func desiredNames(desired *spec.Desired) (netNames, volNames, imageRefs []string) {
 	for _, n := range desired.Networks {
 		netNames = append(netNames, n.Name)
 	}
@@ -46,7 +59,7 @@ func Observe(ctx context.Context, eng Observer, desired *spec.Desired) (planner.
 	for _, im := range desired.Images {
 		imageRefs = append(imageRefs, im.Ref)
 	}
-	return observe(ctx, eng, desired.Project, netNames, volNames, imageRefs)
+	return netNames, volNames, imageRefs
 }
 
 // ObserveProject is Observe without a compose file (`down -p NAME`): it finds the
@@ -61,15 +74,65 @@ func projectFilter(project string) client.Filters {
 }
 
 func observe(ctx context.Context, eng Observer, project string, netNames, volNames, imageRefs []string) (planner.Observed, error) {
-	obs := planner.Observed{Project: project}
+	return startProjectLists(ctx, eng, project, imageRefs != nil).finish(ctx, eng, netNames, volNames, imageRefs)
+}
 
-	cl, err := eng.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
-	if err != nil {
-		return obs, &ObserveError{Kind: planner.KindContainer, Err: err}
+// projectLists are the list calls of one observation that need only the
+// project name: containers, networks and volumes by project label, and (when
+// the references to match are known up front) local images. They run
+// concurrently; finish waits for them and makes the calls that depend on their
+// results.
+type projectLists struct {
+	project string
+	wg      sync.WaitGroup
+
+	containers    client.ContainerListResult
+	containersErr error
+	networks      client.NetworkListResult
+	networksErr   error
+	volumes       client.VolumeListResult
+	volumesErr    error
+	listedImages  bool
+	images        client.ImageListResult
+	imagesErr     error
+}
+
+// startProjectLists starts the project-label lists, and ImageList when
+// listImages; each call gets its own filter value.
+func startProjectLists(ctx context.Context, eng Observer, project string, listImages bool) *projectLists {
+	p := &projectLists{project: project, listedImages: listImages}
+	p.wg.Go(func() {
+		p.containers, p.containersErr = eng.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
+	})
+	p.wg.Go(func() {
+		p.networks, p.networksErr = eng.NetworkList(ctx, client.NetworkListOptions{Filters: projectFilter(project)})
+	})
+	p.wg.Go(func() {
+		p.volumes, p.volumesErr = eng.VolumeList(ctx, client.VolumeListOptions{Filters: projectFilter(project)})
+	})
+	if listImages {
+		p.wg.Go(func() { p.images, p.imagesErr = eng.ImageList(ctx, client.ImageListOptions{}) })
+	}
+	return p
+}
+
+// wait waits for the calls startProjectLists started.
+func (p *projectLists) wait() { p.wg.Wait() }
+
+// finish completes the observation: it waits for the project lists, then lists
+// by name the desired networks and volumes those did not find, and local
+// images when they were not listed yet and imageRefs (or, when nil, the
+// containers' images) names any. When several calls fail it returns the error
+// a sequential observation would: containers, networks, volumes, images.
+func (p *projectLists) finish(ctx context.Context, eng Observer, netNames, volNames, imageRefs []string) (planner.Observed, error) {
+	p.wait()
+	obs := planner.Observed{Project: p.project}
+	if p.containersErr != nil {
+		return obs, &ObserveError{Kind: planner.KindContainer, Err: p.containersErr}
 	}
 	attached := map[string][]string{} // network name -> container names
 	seen := map[string]bool{}
-	for _, s := range cl.Items {
+	for _, s := range p.containers.Items {
 		if seen[s.ID] {
 			continue
 		}
@@ -81,109 +144,133 @@ func observe(ctx context.Context, eng Observer, project string, netNames, volNam
 		obs.Containers = append(obs.Containers, c)
 	}
 	sort.Slice(obs.Containers, func(i, j int) bool { return obs.Containers[i].Name < obs.Containers[j].Name })
-
-	if obs.Networks, err = observeNetworks(ctx, eng, project, netNames, attached); err != nil {
-		return obs, err
-	}
-	if obs.Volumes, err = observeVolumes(ctx, eng, project, volNames); err != nil {
-		return obs, err
+	if p.networksErr != nil {
+		return obs, &ObserveError{Kind: planner.KindNetwork, Err: p.networksErr}
 	}
 	if imageRefs == nil {
-		set := map[string]bool{}
-		for _, c := range obs.Containers {
-			ref := c.Labels[spec.LabelImage]
-			if ref == "" {
-				ref = c.Image
-			}
-			if ref != "" && !set[ref] {
-				set[ref] = true
-				imageRefs = append(imageRefs, ref)
-			}
-		}
-		sort.Strings(imageRefs)
+		imageRefs = containerImageRefs(obs.Containers)
 	}
-	if len(imageRefs) > 0 {
-		if obs.Images, err = observeImages(ctx, eng, imageRefs); err != nil {
-			return obs, err
+
+	nets := map[string]planner.Network{}
+	addNetworks(nets, p.networks.Items, attached)
+	vols := map[string]planner.Volume{}
+	addVolumes(vols, p.volumes.Items)
+	missingNets := missingNames(netNames, func(n string) bool { _, ok := nets[n]; return ok })
+	var missingVols []string
+	if p.volumesErr == nil {
+		missingVols = missingNames(volNames, func(n string) bool { _, ok := vols[n]; return ok })
+	}
+	// The calls that depend on the project lists, concurrently.
+	var (
+		wg              sync.WaitGroup
+		netRes          client.NetworkListResult
+		volRes          client.VolumeListResult
+		netErr, volErr  error
+		images          = p.images
+		imagesErr       = p.imagesErr
+		imagesRequested = p.listedImages
+	)
+	if len(missingNets) > 0 {
+		wg.Go(func() {
+			netRes, netErr = eng.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("name", missingNets...)})
+		})
+	}
+	if len(missingVols) > 0 {
+		wg.Go(func() {
+			volRes, volErr = eng.VolumeList(ctx, client.VolumeListOptions{Filters: make(client.Filters).Add("name", missingVols...)})
+		})
+	}
+	if !imagesRequested && len(imageRefs) > 0 {
+		imagesRequested = true
+		wg.Go(func() { images, imagesErr = eng.ImageList(ctx, client.ImageListOptions{}) })
+	}
+	wg.Wait()
+
+	if netErr != nil {
+		return obs, &ObserveError{Kind: planner.KindNetwork, Err: netErr}
+	}
+	// dockerd's name filter matches substrings: keep exact names only.
+	addNetworks(nets, exactNames(netRes.Items, missingNets, func(n network.Summary) string { return n.Name }), attached)
+	obs.Networks = sortedValues(nets, func(n planner.Network) string { return n.Name })
+	if p.volumesErr != nil {
+		return obs, &ObserveError{Kind: planner.KindVolume, Err: p.volumesErr}
+	}
+	if volErr != nil {
+		return obs, &ObserveError{Kind: planner.KindVolume, Err: volErr}
+	}
+	addVolumes(vols, exactNames(volRes.Items, missingVols, func(v volume.Volume) string { return v.Name }))
+	obs.Volumes = sortedValues(vols, func(v planner.Volume) string { return v.Name })
+	if len(imageRefs) > 0 && imagesRequested {
+		if imagesErr != nil {
+			return obs, &ObserveError{Kind: planner.KindImage, Err: imagesErr}
 		}
+		obs.Images = matchImages(images, imageRefs)
 	}
 	return obs, nil
 }
 
-func observeNetworks(ctx context.Context, eng Observer, project string, names []string, attached map[string][]string) ([]planner.Network, error) {
-	byName := map[string]planner.Network{}
-	add := func(items client.NetworkListResult) {
-		for _, n := range items.Items {
-			cs := append([]string(nil), attached[n.Name]...)
-			sort.Strings(cs)
-			byName[n.Name] = planner.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Labels: n.Labels, Internal: n.Internal, Containers: cs}
+// containerImageRefs is the sorted set of the references containers were
+// created from (the image label, else the image field): the images to observe
+// when the caller names none.
+func containerImageRefs(cs []planner.Container) []string {
+	var refs []string
+	set := map[string]bool{}
+	for _, c := range cs {
+		ref := c.Labels[spec.LabelImage]
+		if ref == "" {
+			ref = c.Image
+		}
+		if ref != "" && !set[ref] {
+			set[ref] = true
+			refs = append(refs, ref)
 		}
 	}
-	res, err := eng.NetworkList(ctx, client.NetworkListOptions{Filters: projectFilter(project)})
-	if err != nil {
-		return nil, &ObserveError{Kind: planner.KindNetwork, Err: err}
-	}
-	add(res)
-	if missing := missingNames(names, func(n string) bool { _, ok := byName[n]; return ok }); len(missing) > 0 {
-		res, err := eng.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("name", missing...)})
-		if err != nil {
-			return nil, &ObserveError{Kind: planner.KindNetwork, Err: err}
-		}
-		// dockerd's name filter matches substrings: keep exact names only.
-		want := toSet(missing)
-		kept := res.Items[:0]
-		for _, n := range res.Items {
-			if want[n.Name] {
-				kept = append(kept, n)
-			}
-		}
-		res.Items = kept
-		add(res)
-	}
-	out := make([]planner.Network, 0, len(byName))
-	for _, n := range byName {
-		out = append(out, n)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	sort.Strings(refs)
+	return refs
 }
 
-func observeVolumes(ctx context.Context, eng Observer, project string, names []string) ([]planner.Volume, error) {
-	byName := map[string]planner.Volume{}
-	res, err := eng.VolumeList(ctx, client.VolumeListOptions{Filters: projectFilter(project)})
-	if err != nil {
-		return nil, &ObserveError{Kind: planner.KindVolume, Err: err}
+func addNetworks(byName map[string]planner.Network, items []network.Summary, attached map[string][]string) {
+	for _, n := range items {
+		cs := append([]string(nil), attached[n.Name]...)
+		sort.Strings(cs)
+		byName[n.Name] = planner.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Labels: n.Labels, Internal: n.Internal, Containers: cs}
 	}
-	for _, v := range res.Items {
+}
+
+func addVolumes(byName map[string]planner.Volume, items []volume.Volume) {
+	for _, v := range items {
 		byName[v.Name] = planner.Volume{Name: v.Name, Driver: v.Driver, Labels: v.Labels}
 	}
-	if missing := missingNames(names, func(n string) bool { _, ok := byName[n]; return ok }); len(missing) > 0 {
-		res, err := eng.VolumeList(ctx, client.VolumeListOptions{Filters: make(client.Filters).Add("name", missing...)})
-		if err != nil {
-			return nil, &ObserveError{Kind: planner.KindVolume, Err: err}
-		}
-		want := toSet(missing)
-		for _, v := range res.Items {
-			if want[v.Name] {
-				byName[v.Name] = planner.Volume{Name: v.Name, Driver: v.Driver, Labels: v.Labels}
-			}
-		}
-	}
-	out := make([]planner.Volume, 0, len(byName))
-	for _, v := range byName {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
 }
 
-// observeImages lists local images once and keeps those matching refs, each
-// reported under the reference as the spec spells it.
-func observeImages(ctx context.Context, eng Observer, refs []string) ([]planner.Image, error) {
-	res, err := eng.ImageList(ctx, client.ImageListOptions{})
-	if err != nil {
-		return nil, &ObserveError{Kind: planner.KindImage, Err: err}
+// exactNames keeps the items whose name is one of names.
+func exactNames[T any](items []T, names []string, name func(T) string) []T {
+	if len(items) == 0 {
+		return nil
 	}
+	want := toSet(names)
+	var kept []T
+	for _, it := range items {
+		if want[name(it)] {
+			kept = append(kept, it)
+		}
+	}
+	return kept
+}
+
+// sortedValues is m's values sorted by key(v).
+func sortedValues[T any](m map[string]T, key func(T) string) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
+	return out
+}
+
+// matchImages keeps the local images matching refs, each reported under the
+// reference as the spec spells it.
+func matchImages(res client.ImageListResult, refs []string) []planner.Image {
 	local := map[string]string{} // normalised ref -> image id
 	for _, im := range res.Items {
 		for _, t := range im.RepoTags {
@@ -200,7 +287,7 @@ func observeImages(ctx context.Context, eng Observer, refs []string) ([]planner.
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Ref < out[j].Ref })
-	return out, nil
+	return out
 }
 
 // normalizeRef gives "nginx", "nginx:latest" and "docker.io/library/nginx:latest"
