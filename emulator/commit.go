@@ -216,6 +216,9 @@ func (e *Engine) finishTxn(ctx context.Context, gen int64, events bool) error {
 	if err := st.commit(ctx); err != nil {
 		return err
 	}
+	if e.faultsAt == e.gen && e.faultsAt >= 0 {
+		e.faultsAt = gen // this commit wrote objects, not fault rules
+	}
 	e.gen = gen
 	return nil
 }

@@ -80,9 +80,6 @@ func nameConflict(name, id string) error {
 // image's config fills what the request leaves empty, named volumes are created
 // when missing and image VOLUMEs get anonymous volumes.
 func (e *Engine) ContainerCreate(ctx context.Context, options client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
-	if err := e.faultCheck(ctx, OpContainerCreate, createTarget(options)); err != nil { // fault injection (faults.go)
-		return client.ContainerCreateResult{}, err
-	}
 	var out client.ContainerCreateResult
 	cfg := clone(options.Config)
 	if options.Image != "" {
@@ -111,7 +108,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, options client.ContainerCr
 	if options.NetworkingConfig != nil {
 		epCfg = options.NetworkingConfig.EndpointsConfig
 	}
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpContainerCreate, createTarget(options), func(t *txn) error {
 		im, err := t.s.lookupImage(cfg.Image)
 		if err != nil {
 			return err
@@ -335,11 +332,8 @@ func (t *txn) setNetworks(c *ctrRec, epCfg map[string]*network.EndpointSettings)
 
 // ContainerInspect returns the container as GET /containers/{id}/json shows it.
 func (e *Engine) ContainerInspect(ctx context.Context, ref string, options client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
-	if err := e.faultContainer(ctx, OpContainerInspect, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerInspectResult{}, err
-	}
 	var out client.ContainerInspectResult
-	err := e.view(ctx, func(s *state) error {
+	err := e.viewOp(ctx, OpContainerInspect, faultTarget{ref: ref, kind: 'c'}, func(s *state) error {
 		c, err := s.lookupContainer(ref)
 		if err != nil {
 			return err
@@ -401,10 +395,7 @@ func (e *Engine) ContainerRename(ctx context.Context, ref string, options client
 // ContainerRemove removes a container; a running or paused one only with Force.
 // RemoveVolumes also removes its anonymous volumes that no other container uses.
 func (e *Engine) ContainerRemove(ctx context.Context, ref string, options client.ContainerRemoveOptions) (client.ContainerRemoveResult, error) {
-	if err := e.faultContainer(ctx, OpContainerRemove, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerRemoveResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpContainerRemove, faultTarget{ref: ref, kind: 'c'}, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
 			return err

@@ -19,14 +19,23 @@ import (
 var idPattern = regexp.MustCompile(`[0-9a-f]{64}|[0-9a-f]{12}`)
 
 // normalizeIDs replaces ids, which are random as dockerd's, by their order of
-// first appearance, so two runs can be compared byte for byte.
+// first appearance, so two runs can be compared byte for byte. A 12-digit
+// match is a short id only when it is the prefix of a full id in b (so a
+// number, or an id that happens to start with 12 decimal digits, is told apart
+// by what b holds rather than by its letters).
 func normalizeIDs(b []byte) []byte {
+	full := map[string]bool{}
+	for _, m := range idPattern.FindAll(b, -1) {
+		if len(m) == 64 {
+			full[string(m[:12])] = true
+		}
+	}
 	seen := map[string]string{}
 	return idPattern.ReplaceAllFunc(b, func(m []byte) []byte {
-		if !bytes.ContainsAny(m[:12], "abcdef") {
-			return m // a number, not an id (ids never start with 12 digits)
-		}
 		key := string(m[:12])
+		if !full[key] {
+			return m // not an id of this output
+		}
 		if _, ok := seen[key]; !ok {
 			seen[key] = "ID" + strconv.Itoa(len(seen))
 		}

@@ -34,7 +34,9 @@ type Engine struct {
 	eventLimit int
 	pollEvery  time.Duration
 	images     ImageSource
-	faultStmt  *sql.Stmt           // prepared read of the fault rules (faults_store.go)
+	faultStmt  *sql.Stmt // prepared read of the fault rules (faults_store.go)
+	faults     []Fault   // the fault rules as of store generation faultsAt (-1: unknown), under mu
+	faultsAt   int64
 	lowerCache map[string]fileTree // image files by image id, under mu (files_overlay.go)
 
 	notifyMu sync.Mutex
@@ -86,6 +88,7 @@ func Open(path string, opts ...Option) (*Engine, error) {
 		path:       path,
 		clock:      clockwork.NewRealClock(),
 		gen:        -1,
+		faultsAt:   -1,
 		eventLimit: 1024,
 		pollEvery:  100 * time.Millisecond,
 		notify:     make(chan struct{}),

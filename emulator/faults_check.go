@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +34,49 @@ func (e *Engine) faultNetwork(ctx context.Context, op, ref string) error {
 }
 func (e *Engine) faultVolume(ctx context.Context, op, ref string) error {
 	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'v'})
+}
+
+// errFaultPath is returned inside updateOp's and viewOp's gate when a rule may
+// apply: the call leaves the batch and takes faultCheck's path. Never returned
+// to callers.
+var errFaultPath = errors.New("fault rule may apply")
+
+// updateOp is update for a call of op that fault rules may affect. The rules
+// are checked inside the call's own transaction (faultsMayApply), which costs
+// nothing when none can apply; when one may, the call takes faultCheck's path
+// (crashes, latency, failures, Times used up) and then runs.
+func (e *Engine) updateOp(ctx context.Context, op string, tgt faultTarget, fn func(t *txn) error) error {
+	err := e.update(ctx, func(t *txn) error {
+		if may, err := e.faultsMayApply(ctx, op); err != nil || may {
+			return cmp.Or(err, errFaultPath)
+		}
+		return fn(t)
+	})
+	if !errors.Is(err, errFaultPath) {
+		return err
+	}
+	if err := e.faultCheck(ctx, op, tgt); err != nil {
+		return err
+	}
+	return e.update(ctx, fn)
+}
+
+// viewOp is view for a call of op that fault rules may affect, gated as
+// updateOp's is.
+func (e *Engine) viewOp(ctx context.Context, op string, tgt faultTarget, fn func(s *state) error) error {
+	err := e.view(ctx, func(s *state) error {
+		if may, err := e.faultsMayApply(ctx, op); err != nil || may {
+			return cmp.Or(err, errFaultPath)
+		}
+		return fn(s)
+	})
+	if !errors.Is(err, errFaultPath) {
+		return err
+	}
+	if err := e.faultCheck(ctx, op, tgt); err != nil {
+		return err
+	}
+	return e.view(ctx, fn)
 }
 
 // faultCheck applies the rules for one call of op: due crashes happen first, then

@@ -23,7 +23,9 @@ CREATE TABLE build_cache (id TEXT PRIMARY KEY) WITHOUT ROWID;
 
 // rawTx runs fn inside one store transaction that does not touch the object cache
 // (fault rules, image files, build cache live outside it). A write transaction
-// takes the write lock up front. fn's error rolls everything back.
+// takes the write lock up front and changes the fault rules: it also bumps the
+// store generation, so that every process's fault gate (faultsMayApply) reads
+// the rules again. fn's error rolls everything back.
 func (e *Engine) rawTx(ctx context.Context, write bool, fn func(c *sql.Conn) error) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -37,11 +39,40 @@ func (e *Engine) rawTx(ctx context.Context, write bool, fn func(c *sql.Conn) err
 		e.st.rollback()
 		return err
 	}
+	if write {
+		e.faultsAt = -1
+		if err := e.st.exec(ctx, "UPDATE meta SET v = v + 1 WHERE k = 'gen'"); err != nil {
+			e.st.rollback()
+			return fmt.Errorf("store: %w", err)
+		}
+	}
 	if err := e.st.commit(ctx); err != nil {
 		e.st.rollback()
 		return fmt.Errorf("store: %w", err)
 	}
 	return nil
+}
+
+// faultsMayApply reports whether a fault rule may affect a call of op: a rule
+// for op (or any op) or a crash or unhealthy rule exists. It is the gate the
+// hot calls pass inside their own transaction or view (updateOp, viewOp),
+// with e.mu held and the cache at the store's generation: the rules are read
+// again only when that generation is not the one they were read at (another
+// process wrote; this process's own commits carry them forward, finishTxn).
+func (e *Engine) faultsMayApply(ctx context.Context, op string) (bool, error) {
+	if e.faultsAt < 0 || e.faultsAt != e.gen {
+		rules, err := e.readFaultsLocked(ctx)
+		if err != nil {
+			return false, err
+		}
+		e.faults, e.faultsAt = rules, e.gen
+	}
+	for _, f := range e.faults {
+		if f.Kind == FaultCrash || f.Kind == FaultUnhealthy || f.opMatches(op) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // rawRead runs fn on the store connection under the engine lock, outside any

@@ -393,3 +393,59 @@ func delayed(ctx context.Context, t *testing.T, clk *clockwork.FakeClock, d time
 		t.Fatal(err)
 	}
 }
+
+// A rule added by another process applies to this process's very next call,
+// also when this process has just checked (and cached) that no rule exists,
+// and a rule removed there stops applying at once: for calls checked inside
+// their own transaction (create, start, stop, remove) and views (inspect, list).
+func TestFaultRulesFromAnotherProcessApplyAtOnce(t *testing.T) {
+	ctx := context.Background()
+	calls := []struct {
+		op   string
+		call func(e *emulator.Engine, name string) error
+	}{
+		{emulator.OpContainerCreate, func(e *emulator.Engine, name string) error {
+			_, err := e.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name + "-new", Image: "busybox",
+				Config: &container.Config{Cmd: []string{"sleep", "60"}}})
+			return err
+		}},
+		{emulator.OpContainerInspect, func(e *emulator.Engine, name string) error {
+			_, err := e.ContainerInspect(ctx, name, client.ContainerInspectOptions{})
+			return err
+		}},
+		{emulator.OpContainerList, func(e *emulator.Engine, _ string) error {
+			_, err := e.ContainerList(ctx, client.ContainerListOptions{All: true})
+			return err
+		}},
+		{emulator.OpContainerStop, func(e *emulator.Engine, name string) error {
+			_, err := e.ContainerStop(ctx, name, client.ContainerStopOptions{Timeout: new(int)})
+			return err
+		}},
+		{emulator.OpContainerRemove, func(e *emulator.Engine, name string) error {
+			_, err := e.ContainerRemove(ctx, name, client.ContainerRemoveOptions{Force: true})
+			return err
+		}},
+	}
+	for _, tc := range calls {
+		t.Run(tc.op, func(t *testing.T) {
+			e1, path := newFileEngine(t)
+			e2 := reopenEngine(t, path)
+			pull(t, e1, "busybox")
+			sleeper(t, e1, "app-a", nil)
+			if _, err := e2.ContainerInspect(ctx, "app-a", client.ContainerInspectOptions{}); err != nil {
+				t.Fatal(err) // e2 has now read the (empty) rules
+			}
+			f := addFault(t, e1, emulator.Fault{Kind: emulator.FaultFail, Op: tc.op,
+				Error: emulator.FaultError{Class: emulator.ClassUnavailable}})
+			if err := tc.call(e2, "app-a"); !cerrdefs.IsUnavailable(err) {
+				t.Fatalf("%s right after another process added a rule for it: %v, want unavailable", tc.op, err)
+			}
+			if err := e1.RemoveFault(ctx, f.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.call(e2, "app-a"); err != nil {
+				t.Fatalf("%s right after the rule was removed: %v", tc.op, err)
+			}
+		})
+	}
+}

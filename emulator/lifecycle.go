@@ -23,10 +23,7 @@ import (
 // dockerd does). Starting a running container is "not modified" (nil error, as
 // moby's client reports a 304).
 func (e *Engine) ContainerStart(ctx context.Context, ref string, options client.ContainerStartOptions) (client.ContainerStartResult, error) {
-	if err := e.faultContainer(ctx, OpContainerStart, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerStartResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpContainerStart, faultTarget{ref: ref, kind: 'c'}, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
 			return err
@@ -229,9 +226,6 @@ func (c *ctrRec) signalExit(sig syscall.Signal) (exits bool, code int) {
 // that ends the process counts as a manual stop: the restart policy does not
 // restart it.
 func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.ContainerKillOptions) (client.ContainerKillResult, error) {
-	if err := e.faultContainer(ctx, OpContainerKill, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerKillResult{}, err
-	}
 	name := options.Signal
 	if name == "" {
 		name = "SIGKILL"
@@ -240,7 +234,7 @@ func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.C
 	if err != nil {
 		return client.ContainerKillResult{}, err
 	}
-	err = e.update(ctx, func(t *txn) error {
+	err = e.updateOp(ctx, OpContainerKill, faultTarget{ref: ref, kind: 'c'}, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
 			return err

@@ -130,12 +130,9 @@ func (t *txn) finishStop(c *ctrRec, p *pendingStop) error {
 // carries on (the kill still happens at its time). Stopping a stopped one is
 // "not modified" (nil error, as moby's client reports a 304).
 func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.ContainerStopOptions) (client.ContainerStopResult, error) {
-	if err := e.faultContainer(ctx, OpContainerStop, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerStopResult{}, err
-	}
 	var id string
 	done := true
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpContainerStop, faultTarget{ref: ref, kind: 'c'}, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
 			return err
@@ -169,12 +166,9 @@ func (e *Engine) ContainerStop(ctx context.Context, ref string, options client.C
 // at the time it stopped: kill, [kill 9,] die, stop, start, restart. A
 // container that is not running is just started (start, restart).
 func (e *Engine) ContainerRestart(ctx context.Context, ref string, options client.ContainerRestartOptions) (client.ContainerRestartResult, error) {
-	if err := e.faultContainer(ctx, OpContainerRestart, ref); err != nil { // fault injection (faults.go)
-		return client.ContainerRestartResult{}, err
-	}
 	var id string
 	done := true
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpContainerRestart, faultTarget{ref: ref, kind: 'c'}, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)
 		if err != nil {
 			return err

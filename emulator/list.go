@@ -16,9 +16,6 @@ var validHealth = map[string]bool{"starting": true, "healthy": true, "unhealthy"
 // ContainerList lists containers newest first, filtered as dockerd filters them.
 // Without All (or a status filter, or a Limit) only running containers are listed.
 func (e *Engine) ContainerList(ctx context.Context, options client.ContainerListOptions) (client.ContainerListResult, error) {
-	if err := e.faultCheck(ctx, OpContainerList, faultTarget{}); err != nil { // fault injection (faults.go)
-		return client.ContainerListResult{}, err
-	}
 	out := client.ContainerListResult{Items: []container.Summary{}}
 	f, err := newFilter(options.Filters, containerListFilters)
 	if err != nil {
@@ -67,7 +64,7 @@ func (e *Engine) ContainerList(ctx context.Context, options client.ContainerList
 	if options.Latest {
 		limit = 1
 	}
-	err = e.view(ctx, func(s *state) error {
+	err = e.viewOp(ctx, OpContainerList, faultTarget{}, func(s *state) error {
 		var beforeSeq, sinceSeq int64 = -1, -1
 		for _, v := range append(slices.Clone(f["before"]), options.Before) {
 			if v == "" {

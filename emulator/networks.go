@@ -64,11 +64,8 @@ func (e *Engine) ensureDefaults(ctx context.Context) error {
 // NetworkCreate creates a network. Without IPAM config it gets the next free default
 // pool; user subnets must not overlap existing networks.
 func (e *Engine) NetworkCreate(ctx context.Context, name string, options client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
-	if err := e.faultCheck(ctx, OpNetworkCreate, faultTarget{Names: []string{name}, Labels: options.Labels}); err != nil { // fault injection (faults.go)
-		return client.NetworkCreateResult{}, err
-	}
 	var out client.NetworkCreateResult
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpNetworkCreate, faultTarget{Names: []string{name}, Labels: options.Labels}, func(t *txn) error {
 		if strings.TrimSpace(name) == "" {
 			return errInternal("invalid name: %s", name)
 		}
@@ -266,10 +263,7 @@ func sortNetworks(list []*netRec) {
 
 // NetworkRemove removes a network with no running containers attached.
 func (e *Engine) NetworkRemove(ctx context.Context, ref string, options client.NetworkRemoveOptions) (client.NetworkRemoveResult, error) {
-	if err := e.faultNetwork(ctx, OpNetworkRemove, ref); err != nil { // fault injection (faults.go)
-		return client.NetworkRemoveResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpNetworkRemove, faultTarget{ref: ref, kind: 'n'}, func(t *txn) error {
 		n, err := t.s.lookupNetwork(ref)
 		if err != nil {
 			return err

@@ -77,11 +77,8 @@ func (t *txn) createVolume(name, driver string, opts, labels map[string]string, 
 // VolumeCreate creates a volume; an existing name returns the existing volume
 // unchanged, an empty name creates an anonymous volume.
 func (e *Engine) VolumeCreate(ctx context.Context, options client.VolumeCreateOptions) (client.VolumeCreateResult, error) {
-	if err := e.faultCheck(ctx, OpVolumeCreate, faultTarget{Names: []string{options.Name}, Labels: options.Labels}); err != nil { // fault injection (faults.go)
-		return client.VolumeCreateResult{}, err
-	}
 	var out client.VolumeCreateResult
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpVolumeCreate, faultTarget{Names: []string{options.Name}, Labels: options.Labels}, func(t *txn) error {
 		v, err := t.createVolume(options.Name, options.Driver, options.DriverOpts, options.Labels, false)
 		if err != nil {
 			return err
@@ -156,10 +153,7 @@ func (s *state) usedVolumes() map[string]bool {
 
 // VolumeRemove removes a volume no container uses (force only ignores a missing one).
 func (e *Engine) VolumeRemove(ctx context.Context, name string, options client.VolumeRemoveOptions) (client.VolumeRemoveResult, error) {
-	if err := e.faultVolume(ctx, OpVolumeRemove, name); err != nil { // fault injection (faults.go)
-		return client.VolumeRemoveResult{}, err
-	}
-	err := e.update(ctx, func(t *txn) error {
+	err := e.updateOp(ctx, OpVolumeRemove, faultTarget{ref: name, kind: 'v'}, func(t *txn) error {
 		v, err := t.s.lookupVolume(name)
 		if err != nil {
 			if options.Force {
