@@ -15,6 +15,7 @@
 #               (never done otherwise)
 #   --dir DIR   where data, exec root, socket, pid file and log live
 #               (default $RECONCILER_DOCKERD_DIR or /tmp/reconciler-dockerd)
+# Env: RECONCILER_DOCKERD_STORAGE  storage driver for a new daemon (default vfs)
 # Must run as root. Typical use:
 #   scripts/dockerd.sh start && eval "$(scripts/dockerd.sh env)"
 #   go test ./internal/dockertest/
@@ -102,7 +103,9 @@ start)
 	ensure_tools
 	mkdir -p "$dir"
 	if ! ping; then
-		# vfs: no overlay in this sandbox; iptables off: no netfilter here.
+		# vfs by default (works anywhere; RECONCILER_DOCKERD_STORAGE=overlay2
+		# works on these VMs and changes little: start time is dockerd's own
+		# per-container work, not the storage); iptables off: no netfilter here.
 		# The default bridge (docker0) works; note it is shared with any
 		# other dockerd on this machine.
 		nohup dockerd --data-root "$dir/data" --exec-root "$dir/exec" \
