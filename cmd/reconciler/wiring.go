@@ -41,9 +41,16 @@ func openDocker(ctx context.Context, flagHost string) (*engineConn, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := cli.Ping(pingCtx, client.PingOptions{}); err != nil {
-		cli.Close()
-		return nil, fmt.Errorf("--engine docker: engine at %s does not answer: %w", cli.DaemonHost(), err)
+	// The ping also negotiates the API version, which the client would
+	// otherwise do with a second /_ping before its first versioned call.
+	if _, err := cli.Ping(pingCtx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		// A daemon that answers but whose version cannot be negotiated is
+		// left to the client's lazy negotiation, as before; only one that
+		// does not answer is an error here.
+		if _, err := cli.Ping(pingCtx, client.PingOptions{}); err != nil {
+			cli.Close()
+			return nil, fmt.Errorf("--engine docker: engine at %s does not answer: %w", cli.DaemonHost(), err)
+		}
 	}
 	return &engineConn{Engine: cli, raw: cli, kind: engineDocker, where: cli.DaemonHost(), close: cli.Close}, nil
 }
