@@ -120,20 +120,25 @@ func (a *app) runUp(cmd *cobra.Command, o upOptions, services []string) error {
 		return err
 	}
 	t := a.timer()
+	// While the file loads: the schema compiles, and a dockerd is opened and
+	// (with -p) observed; see noop_overlap.go.
+	warmComposeSchema()
+	early := a.openEarly(ctx)
 	d, err := a.loadDesired(ctx)
 	if err != nil {
+		early.discard()
 		return err
 	}
 	t.lap("load")
 	a.printWarnings(d.Warnings)
-	return a.withEngine(ctx, func(c *engineConn) error {
+	return a.withEngineEarly(ctx, early, func(c *engineConn) error {
 		t.lap("open engine")
 		unlock, err := c.lock()
 		if err != nil {
 			return err
 		}
 		defer unlock()
-		obs, err := reconciler.Observe(ctx, c, d)
+		obs, err := early.observe(ctx, c, d)
 		if err != nil {
 			return err
 		}
