@@ -109,6 +109,17 @@ func TestDown(t *testing.T) {
 [2 3 5] -> #6 network demo_default, RemoveNetwork, down [network:demo_default]
 `),
 		},
+		{
+			name:    "with a 0 s timeout a running container is removed by force, still dependents first",
+			desired: d,
+			opts:    DownOptions{StopTimeout: new(int)},
+			want: trim(`
+[] -> #1 container demo-web-1, RemoveContainer id-demo-web-1, down [container:demo-web-1]
+[] -> #2 container demo-web-2, RemoveContainer id-demo-web-2, down [container:demo-web-2]
+[1] -> #3 container demo-db-1, RemoveContainer id-demo-db-1, down [container:demo-db-1]
+[1 2 3] -> #4 network demo_default, RemoveNetwork, down [network:demo_default]
+`),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

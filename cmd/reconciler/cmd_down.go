@@ -32,7 +32,7 @@ func newDownCmd(a *app) *cobra.Command {
 	f.BoolVarP(&o.volumes, "volumes", "v", false, "Remove named volumes declared in the project and anonymous volumes")
 	f.StringVar(&o.rmi, "rmi", "", "Remove images: local or all")
 	f.BoolVar(&o.removeOrphans, "remove-orphans", false, "Remove containers of services not in the project")
-	f.IntVarP(&o.timeout, "timeout", "t", -1, "Stop timeout in seconds (default: each container's own)")
+	f.IntVarP(&o.timeout, "timeout", "t", -1, "Stop timeout in seconds (default: each container's own; 0: remove running containers by force at once)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "Print the plan and apply nothing")
 	f.IntVar(&o.parallel, "parallel", 0, parallelUsage)
 	return cmd
