@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/container"
@@ -74,17 +73,20 @@ func projectFilter(project string) client.Filters {
 }
 
 func observe(ctx context.Context, eng Observer, project string, netNames, volNames, imageRefs []string) (planner.Observed, error) {
-	return startProjectLists(ctx, eng, project, imageRefs != nil).finish(ctx, eng, netNames, volNames, imageRefs)
+	p := projectListCalls(ctx, eng, project, imageRefs != nil, listsConcurrently(eng))
+	p.calls.run()
+	return p.finish(ctx, eng, netNames, volNames, imageRefs)
 }
 
 // projectLists are the list calls of one observation that need only the
 // project name: containers, networks and volumes by project label, and (when
-// the references to match are known up front) local images. They run
-// concurrently; finish waits for them and makes the calls that depend on their
-// results.
+// the references to match are known up front) local images, concurrently or
+// in that order (see ConcurrentLister). Once they have returned (calls.run, or
+// calls.start and wait), finish makes the calls that depend on their results.
 type projectLists struct {
-	project string
-	wg      sync.WaitGroup
+	project    string
+	concurrent bool
+	calls      calls
 
 	containers    client.ContainerListResult
 	containersErr error
@@ -97,27 +99,34 @@ type projectLists struct {
 	imagesErr     error
 }
 
-// startProjectLists starts the project-label lists, and ImageList when
+// projectListCalls prepares the project-label lists, and ImageList when
 // listImages; each call gets its own filter value.
-func startProjectLists(ctx context.Context, eng Observer, project string, listImages bool) *projectLists {
-	p := &projectLists{project: project, listedImages: listImages}
-	p.wg.Go(func() {
+func projectListCalls(ctx context.Context, eng Observer, project string, listImages, concurrent bool) *projectLists {
+	p := &projectLists{project: project, concurrent: concurrent, listedImages: listImages}
+	p.calls.concurrent = concurrent
+	p.calls.add(func() error {
 		p.containers, p.containersErr = eng.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: projectFilter(project)})
+		return p.containersErr
 	})
-	p.wg.Go(func() {
+	p.calls.add(func() error {
 		p.networks, p.networksErr = eng.NetworkList(ctx, client.NetworkListOptions{Filters: projectFilter(project)})
+		return p.networksErr
 	})
-	p.wg.Go(func() {
+	p.calls.add(func() error {
 		p.volumes, p.volumesErr = eng.VolumeList(ctx, client.VolumeListOptions{Filters: projectFilter(project)})
+		return p.volumesErr
 	})
 	if listImages {
-		p.wg.Go(func() { p.images, p.imagesErr = eng.ImageList(ctx, client.ImageListOptions{}) })
+		p.calls.add(func() error {
+			p.images, p.imagesErr = eng.ImageList(ctx, client.ImageListOptions{})
+			return p.imagesErr
+		})
 	}
 	return p
 }
 
-// wait waits for the calls startProjectLists started.
-func (p *projectLists) wait() { p.wg.Wait() }
+// wait waits for calls begun with calls.start.
+func (p *projectLists) wait() { p.calls.wait() }
 
 // finish completes the observation: it waits for the project lists, then lists
 // by name the desired networks and volumes those did not find, and local
@@ -160,9 +169,9 @@ func (p *projectLists) finish(ctx context.Context, eng Observer, netNames, volNa
 	if p.volumesErr == nil {
 		missingVols = missingNames(volNames, func(n string) bool { _, ok := vols[n]; return ok })
 	}
-	// The calls that depend on the project lists, concurrently.
+	// The calls that depend on the project lists.
 	var (
-		wg              sync.WaitGroup
+		next            = calls{concurrent: p.concurrent}
 		netRes          client.NetworkListResult
 		volRes          client.VolumeListResult
 		netErr, volErr  error
@@ -171,20 +180,28 @@ func (p *projectLists) finish(ctx context.Context, eng Observer, netNames, volNa
 		imagesRequested = p.listedImages
 	)
 	if len(missingNets) > 0 {
-		wg.Go(func() {
+		next.add(func() error {
 			netRes, netErr = eng.NetworkList(ctx, client.NetworkListOptions{Filters: make(client.Filters).Add("name", missingNets...)})
+			return netErr
 		})
 	}
+	if p.volumesErr != nil {
+		next.add(func() error { return p.volumesErr }) // a sequential observation stops here
+	}
 	if len(missingVols) > 0 {
-		wg.Go(func() {
+		next.add(func() error {
 			volRes, volErr = eng.VolumeList(ctx, client.VolumeListOptions{Filters: make(client.Filters).Add("name", missingVols...)})
+			return volErr
 		})
 	}
 	if !imagesRequested && len(imageRefs) > 0 {
 		imagesRequested = true
-		wg.Go(func() { images, imagesErr = eng.ImageList(ctx, client.ImageListOptions{}) })
+		next.add(func() error {
+			images, imagesErr = eng.ImageList(ctx, client.ImageListOptions{})
+			return imagesErr
+		})
 	}
-	wg.Wait()
+	next.run()
 
 	if netErr != nil {
 		return obs, &ObserveError{Kind: planner.KindNetwork, Err: netErr}

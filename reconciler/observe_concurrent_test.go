@@ -3,6 +3,7 @@ package reconciler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -33,7 +34,8 @@ var observeCalls = []struct {
 // several are in flight.
 type listFaultEngine struct {
 	*fakeEngine
-	fail map[string]error
+	fail       map[string]error
+	concurrent bool // its ConcurrentLists
 
 	mu       sync.Mutex
 	inFlight int
@@ -44,6 +46,8 @@ type listFaultEngine struct {
 	release chan struct{}
 	entered chan struct{}
 }
+
+func (e *listFaultEngine) ConcurrentLists() bool { return e.concurrent }
 
 func listKey(base string, f client.Filters) string {
 	if len(f["name"]) > 0 {
@@ -111,29 +115,32 @@ func TestObserveErrorIsTheSequentialOne(t *testing.T) {
 			return StartObserve(ctx, eng, d.Project).Observe(ctx, d)
 		},
 	}
-	for name, observe := range ways {
-		for mask := range 1 << len(observeCalls) {
-			e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}}
-			want := -1
-			for i, c := range observeCalls {
-				if mask&(1<<i) != 0 {
-					e.fail[c.key] = errors.New(c.key + " failed")
-					if want < 0 {
-						want = i
+	for way, observe := range ways {
+		for _, concurrent := range []bool{false, true} {
+			name := fmt.Sprintf("%s, concurrent=%v", way, concurrent)
+			for mask := range 1 << len(observeCalls) {
+				e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, concurrent: concurrent}
+				want := -1
+				for i, c := range observeCalls {
+					if mask&(1<<i) != 0 {
+						e.fail[c.key] = errors.New(c.key + " failed")
+						if want < 0 {
+							want = i
+						}
 					}
 				}
-			}
-			_, err := observe(t.Context(), e, demoDesired("demo"))
-			if want < 0 {
-				if err != nil {
-					t.Errorf("%s, no failure: %v", name, err)
+				_, err := observe(t.Context(), e, demoDesired("demo"))
+				if want < 0 {
+					if err != nil {
+						t.Errorf("%s, no failure: %v", name, err)
+					}
+					continue
 				}
-				continue
-			}
-			var oe *ObserveError
-			c := observeCalls[want]
-			if !errors.As(err, &oe) || oe.Kind != c.kind || !errors.Is(err, e.fail[c.key]) {
-				t.Errorf("%s, failing %v: err = %v, want ObserveError{%s} wrapping %q", name, e.fail, err, c.kind, e.fail[c.key])
+				var oe *ObserveError
+				c := observeCalls[want]
+				if !errors.As(err, &oe) || oe.Kind != c.kind || !errors.Is(err, e.fail[c.key]) {
+					t.Errorf("%s, failing %v: err = %v, want ObserveError{%s} wrapping %q", name, e.fail, err, c.kind, e.fail[c.key])
+				}
 			}
 		}
 	}
@@ -143,8 +150,9 @@ func TestObserveErrorIsTheSequentialOne(t *testing.T) {
 // image list depends on the containers found.
 func TestObserveProjectErrorIsTheSequentialOne(t *testing.T) {
 	calls := []int{0, 1, 3, 5} // containers, networks, volumes, images: no name lists
-	for mask := range 1 << len(calls) {
-		e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}}
+	for mask := range 2 << len(calls) {
+		concurrent := mask&(1<<len(calls)) != 0
+		e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, concurrent: concurrent}
 		want := -1
 		for bit, i := range calls {
 			if mask&(1<<bit) != 0 {
@@ -157,14 +165,14 @@ func TestObserveProjectErrorIsTheSequentialOne(t *testing.T) {
 		_, err := ObserveProject(t.Context(), e, "demo")
 		if want < 0 {
 			if err != nil {
-				t.Errorf("no failure: %v", err)
+				t.Errorf("concurrent=%v, no failure: %v", concurrent, err)
 			}
 			continue
 		}
 		var oe *ObserveError
 		c := observeCalls[want]
 		if !errors.As(err, &oe) || oe.Kind != c.kind || !errors.Is(err, e.fail[c.key]) {
-			t.Errorf("failing %v: err = %v, want ObserveError{%s} wrapping %q", e.fail, err, c.kind, e.fail[c.key])
+			t.Errorf("concurrent=%v, failing %v: err = %v, want ObserveError{%s} wrapping %q", concurrent, e.fail, err, c.kind, e.fail[c.key])
 		}
 	}
 }
@@ -172,7 +180,7 @@ func TestObserveProjectErrorIsTheSequentialOne(t *testing.T) {
 // TestObserveListsConcurrently holds each project-label list until all four
 // have started: a sequential Observe would see only one in flight.
 func TestObserveListsConcurrently(t *testing.T) {
-	e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, hold: true,
+	e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, concurrent: true, hold: true,
 		release: make(chan struct{}), entered: make(chan struct{}, 4)}
 	go func() {
 		for range 4 {
@@ -240,7 +248,7 @@ func TestPrefetchObservesAsObserve(t *testing.T) {
 // TestPrefetchWaitReturnsAfterCalls: Wait returns only once the prefetched
 // calls have.
 func TestPrefetchWaitReturnsAfterCalls(t *testing.T) {
-	e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, hold: true,
+	e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}, concurrent: true, hold: true,
 		release: make(chan struct{}), entered: make(chan struct{}, 4)}
 	p := StartObserve(t.Context(), e, "demo")
 	for range 4 {
@@ -252,5 +260,37 @@ func TestPrefetchWaitReturnsAfterCalls(t *testing.T) {
 	defer e.mu.Unlock()
 	if e.inFlight != 0 {
 		t.Errorf("%d calls in flight after Wait", e.inFlight)
+	}
+}
+
+// TestListsConcurrently: moby's client and an engine saying so get concurrent
+// lists; an engine saying not, or saying nothing, gets them one at a time,
+// each call starting after the previous returned.
+func TestListsConcurrently(t *testing.T) {
+	cli, err := client.New(client.WithHost("unix:///nonexistent/docker.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	for _, tc := range []struct {
+		name string
+		eng  Observer
+		want bool
+	}{
+		{"moby client", cli, true},
+		{"says concurrent", &listFaultEngine{fakeEngine: newFake(), concurrent: true}, true},
+		{"says not", &listFaultEngine{fakeEngine: newFake()}, false},
+		{"says nothing", newFake(), false},
+	} {
+		if got := listsConcurrently(tc.eng); got != tc.want {
+			t.Errorf("%s: listsConcurrently = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	e := &listFaultEngine{fakeEngine: seededFake(), fail: map[string]error{}}
+	if _, err := Observe(t.Context(), e, demoDesired("demo")); err != nil {
+		t.Fatal(err)
+	}
+	if e.maxIn != 1 {
+		t.Errorf("sequential observation had %d calls in flight", e.maxIn)
 	}
 }

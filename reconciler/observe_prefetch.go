@@ -18,13 +18,16 @@ type Prefetch struct {
 
 // StartObserve begins, in the background, the list calls of Observe that need
 // only the project name: ContainerList, NetworkList and VolumeList by project
-// label, and ImageList. They run under ctx. The caller must call
+// label, and ImageList, concurrently or not as for Observe (ConcurrentLister).
+// They run under ctx. The caller must call
 // Prefetch.Observe or Prefetch.Wait before closing eng.
 //
 // Beside Observe's calls it may make one more read: an ImageList that goes
 // unused when the desired state names no image and no container exists.
 func StartObserve(ctx context.Context, eng Observer, project string) *Prefetch {
-	return &Prefetch{eng: eng, lists: startProjectLists(ctx, eng, project, true)}
+	lists := projectListCalls(ctx, eng, project, true, listsConcurrently(eng))
+	lists.calls.start()
+	return &Prefetch{eng: eng, lists: lists}
 }
 
 // Project is the project name the prefetched lists filter on.
