@@ -46,6 +46,13 @@ func (a *app) openEngine(ctx context.Context) (*engineConn, error) {
 	return &engineConn{Engine: e, raw: e, kind: engineEmbedded, where: path, close: closeFn}, nil
 }
 
+// ConcurrentLists tells reconciler.Observe to make its independent list calls
+// concurrently over a dockerd's API, where each is a round trip, and one at a
+// time on the embedded engine, where concurrent calls only queue for its one
+// store connection (measured: observe 1.1 ms sequential, 2.1 ms concurrent at
+// 50 services).
+func (c *engineConn) ConcurrentLists() bool { return c.kind == engineDocker }
+
 // lock serialises write passes on the embedded engine's state (see lockState);
 // other engines need no lock here.
 func (c *engineConn) lock() (unlock func(), err error) {
