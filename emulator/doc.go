@@ -75,9 +75,10 @@
 // closes its write side: exec_stdin.go), ExecResize/ContainerResize
 // (exec_resize.go: dockerd's answers, no terminal kept), ContainerStats
 // (stats.go), CopyToContainer/CopyFromContainer/ContainerStatPath (copy.go).
-// Files (files.go): a writable layer per container (seeded with the image's
-// files: what a build recorded, or a pulled catalog image's small realistic
-// tree from registry.Catalog.Files) with volumes (kept with the volume, so
+// Files (files.go): a writable layer per container holding only its changes
+// (files_overlay.go), over its image's files (what a build recorded, or a
+// pulled catalog image's small realistic tree from registry.Catalog.Files,
+// shared by the image's containers), with volumes (kept with the volume, so
 // they outlive containers), binds and tmpfs (emptied on stop) mounted over it.
 // An empty volume gets a copy of the image's files under its mount point when
 // the container's filesystem is first set up, unless nocopy
@@ -94,5 +95,8 @@
 // calls of an operation of FaultOps (ContainerStart, ExecCreate, ExecStart and
 // ExecAttach, ContainerLogs, ImagePull, ...; optionally only for a name, label
 // or image) with an error class and message, delay them on the engine clock,
-// crash a container, fail its health check or deny a pull.
+// crash a container, fail its health check or deny a pull. The hot calls
+// check the rules inside their own transaction or view, against rules cached
+// as of a store generation (faults_store.go), so a store without rules costs
+// them nothing; a rule added by any process applies to the next call.
 package emulator
