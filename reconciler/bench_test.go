@@ -37,7 +37,7 @@ func BenchmarkExecuteParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, store := range []string{"file", "memory"} {
-		for _, parallel := range []int{1, 2, 4, 8, 16} {
+		for _, parallel := range []int{1, 2, 4, 8, 16, 32, 64} {
 			b.Run(fmt.Sprintf("store=%s/parallel=%d", store, parallel), func(b *testing.B) {
 				for i := 0; b.Loop(); i++ {
 					b.StopTimer()

@@ -17,20 +17,22 @@ import (
 
 // DefaultParallel is the executor's default bound on concurrent engine calls.
 // Chosen by measurement (BenchmarkExecuteParallel: cold up of 200 services,
-// 2 shared cores at load ~1, two runs of 4 ups, ms per up, file store / memory):
+// 2 shared cores at load ~2, two runs of 4 ups, ms per up, file store / memory):
 //
-//	parallel  1: 255-263 / 179-196
-//	parallel  2: 257-258 / 175-184
-//	parallel  4: 206-214 / 177-181
-//	parallel  8: 191-194 / 165-174
-//	parallel 16: 176-177 / 158-176
+//	parallel  1: 157-182 / 103-106
+//	parallel  2: 130-133 / 107-108
+//	parallel  4: 117-124 /  93-94
+//	parallel  8: 103-103 /  83-86
+//	parallel 16:  97-100 /  81-85
+//	parallel 32:  92-94  /  59-66
+//	parallel 64:  93-97  /  61-63
 //
 // The emulator serialises its calls, but concurrent writes share one store
 // transaction (group commit), so more calls in flight mean fewer commits: a
-// cold up of 1000 services through the CLI applied in 0.72-0.80 s at 16
-// against 0.95-0.98 s at 4. A real dockerd gains from the same bound: see
-// DefaultDockerParallel. --parallel overrides both.
-const DefaultParallel = 16
+// cold up of 1000 services through the CLI took 0.76-0.82 s at 32, as at 64,
+// against 0.84-0.96 s at 16 (five alternating runs each). A real dockerd has
+// its own bound: see DefaultDockerParallel. --parallel overrides both.
+const DefaultParallel = 32
 
 // DefaultDockerParallel is the CLI's bound for a real dockerd (--engine docker),
 // whose calls are slow (a start is 0.7-1.2 s on these machines) and run
