@@ -46,25 +46,19 @@ var errFaultPath = errors.New("fault rule may apply")
 // nothing when none can apply; when one may, the call takes faultCheck's path
 // (crashes, latency, failures, Times used up) and then runs.
 func (e *Engine) updateOp(ctx context.Context, op string, tgt faultTarget, fn func(t *txn) error) error {
-	err := e.update(ctx, func(t *txn) error {
-		if may, err := e.faultsMayApply(ctx, op); err != nil || may {
-			return cmp.Or(err, errFaultPath)
-		}
-		return fn(t)
-	})
-	if !errors.Is(err, errFaultPath) {
-		return err
-	}
-	if err := e.faultCheck(ctx, op, tgt); err != nil {
-		return err
-	}
-	return e.update(ctx, fn)
+	return gated(ctx, e, op, tgt, e.update, fn)
 }
 
 // viewOp is view for a call of op that fault rules may affect, gated as
 // updateOp's is.
 func (e *Engine) viewOp(ctx context.Context, op string, tgt faultTarget, fn func(s *state) error) error {
-	err := e.view(ctx, func(s *state) error {
+	return gated(ctx, e, op, tgt, e.view, fn)
+}
+
+// gated runs fn through run (update or view) behind the fault gate.
+func gated[S any](ctx context.Context, e *Engine, op string, tgt faultTarget,
+	run func(context.Context, func(S) error) error, fn func(S) error) error {
+	err := run(ctx, func(s S) error {
 		if may, err := e.faultsMayApply(ctx, op); err != nil || may {
 			return cmp.Or(err, errFaultPath)
 		}
@@ -76,7 +70,7 @@ func (e *Engine) viewOp(ctx context.Context, op string, tgt faultTarget, fn func
 	if err := e.faultCheck(ctx, op, tgt); err != nil {
 		return err
 	}
-	return e.view(ctx, fn)
+	return run(ctx, fn)
 }
 
 // faultCheck applies the rules for one call of op: due crashes happen first, then

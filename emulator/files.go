@@ -68,48 +68,13 @@ func (ft fileTree) stat(p string) (fileEntry, bool) {
 	return f, ok
 }
 
-func (ft fileTree) parentDir(op, p string) error {
-	if d, ok := ft.stat(path.Dir(p)); !ok {
-		return pathErr(op, p, fs.ErrNotExist)
-	} else if !d.Dir {
-		return pathErr(op, p, fs.ErrInvalid)
-	}
-	return nil
-}
-
+// write, mkdirAll and remove are the overlay's with no lower tree: a plain
+// tree never holds a whiteout.
 func (ft fileTree) write(p string, data []byte, appendTo bool) error {
-	if err := ft.parentDir("open", p); err != nil {
-		return err
-	}
-	f, ok := ft.stat(p)
-	if ok && f.Dir {
-		return pathErr("open", p, fs.ErrInvalid)
-	}
-	if appendTo && ok {
-		data = append(slices.Clone(f.Data), data...)
-	} else {
-		data = slices.Clone(data)
-	}
-	ft[p] = fileEntry{Data: data}
-	return nil
+	return overlay{upper: ft}.write(p, data, appendTo)
 }
-
-func (ft fileTree) mkdirAll(p string) error {
-	if p == "/" {
-		return nil
-	}
-	if f, ok := ft[p]; ok {
-		if !f.Dir {
-			return pathErr("mkdir", p, fs.ErrInvalid)
-		}
-		return nil
-	}
-	if err := ft.mkdirAll(path.Dir(p)); err != nil {
-		return err
-	}
-	ft[p] = fileEntry{Dir: true}
-	return nil
-}
+func (ft fileTree) mkdirAll(p string) error { return overlay{upper: ft}.mkdirAll(p) }
+func (ft fileTree) remove(p string) error   { return overlay{upper: ft}.remove(p) }
 
 func (ft fileTree) children(p string) []string {
 	prefix := p + "/"
@@ -124,18 +89,6 @@ func (ft fileTree) children(p string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func (ft fileTree) remove(p string) error {
-	f, ok := ft[p]
-	if !ok {
-		return pathErr("remove", p, fs.ErrNotExist)
-	}
-	if f.Dir && len(ft.children(p)) > 0 {
-		return pathErr("remove", p, fs.ErrInvalid)
-	}
-	delete(ft, p)
-	return nil
 }
 
 // catalogFiles are registry.Catalog.Files of the pulled image id: the first of
