@@ -5,9 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -59,32 +59,20 @@ func (e *Engine) ImageBuild(ctx context.Context, buildContext io.Reader, options
 	return client.ImageBuildResult{Body: io.NopCloser(bytes.NewReader(res.Stream))}, nil
 }
 
-// ImageFiles returns the files of an image (by id or reference) as its build left
-// them, sorted by path. Images that were pulled rather than built have no
-// recorded files (nil, no error). Unknown images are not found, as ImageInspect.
+// ImageFiles returns the files of an image (by id or reference), sorted by
+// path: a built image's as its build left them, a pulled catalog image's from
+// the catalog (registry.Catalog.Files); nil for an image with neither.
+// Unknown images are not found, as ImageInspect.
 func (e *Engine) ImageFiles(ctx context.Context, ref string) ([]build.File, error) {
-	var id string
-	if err := e.view(ctx, func(s *state) error {
+	var files []build.File
+	err := e.view(ctx, func(s *state) error {
 		im, err := s.lookupImage(ref)
 		if err == nil {
-			id = im.ID
+			files = e.imageFilesLocked(s, im.ID)
 		}
 		return err
-	}); err != nil {
-		return nil, err
-	}
-	var files []build.File
-	err := e.rawRead(func(c *sql.Conn) error {
-		var doc []byte
-		err := c.QueryRowContext(ctx, "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		return json.Unmarshal(doc, &files)
 	})
+	slices.SortFunc(files, func(a, b build.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, err
 }
 

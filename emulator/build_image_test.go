@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,9 +118,10 @@ func TestImageBuildStoresImageFilesAndTags(t *testing.T) {
 	if got["/app/main.txt"] != "v1\n" || got["/app/stamp"] != "built\n" {
 		t.Errorf("files = %v", got)
 	}
-	// A pulled image has no recorded files; an unknown one is not found.
-	if fs, err := e.ImageFiles(ctx, "alpine:3.21"); err != nil || fs != nil {
-		t.Errorf("pulled image files = %v, %v", fs, err)
+	// A pulled catalog image has the catalog's files; an unknown one is not found.
+	fs, err := e.ImageFiles(ctx, "alpine:3.21")
+	if err != nil || !slices.ContainsFunc(fs, func(f build.File) bool { return f.Path == "/etc/os-release" }) {
+		t.Errorf("pulled image files lack /etc/os-release: %v, %v", fs, err)
 	}
 	if _, err := e.ImageFiles(ctx, "nosuch:1"); !cerrdefs.IsNotFound(err) {
 		t.Errorf("unknown image: %v", err)
@@ -267,5 +269,26 @@ func BenchmarkImageBuild20Steps1MB(b *testing.B) {
 		if !bytes.Contains(out, []byte("Successfully tagged bench:latest")) {
 			b.Fatalf("build failed:\n%s", out)
 		}
+	}
+}
+
+// A build FROM a pulled catalog image starts from that image's files: RUN
+// reads them, and a container of the built image sees them with what the
+// build added.
+func TestImageBuildFromCatalogImageHasItsFiles(t *testing.T) {
+	e, _ := newEngine(t)
+	stream, err := buildStream(t, e, map[string]string{
+		"Dockerfile": "FROM nginx:1.27\nRUN grep -c server_name /etc/nginx/conf.d/default.conf > /count\nCOPY index.html /usr/share/nginx/html/\n",
+		"index.html": "mine\n",
+	}, client.ImageBuildOptions{Tags: []string{"site:1"}})
+	if err != nil || !strings.Contains(stream, "Successfully tagged site:1") {
+		t.Fatalf("build: %v\n%s", err, stream)
+	}
+	id := run(t, e, client.ContainerCreateOptions{Name: "site", Image: "site:1"})
+	code, out, errOut := execRun(t, e, id, client.ExecCreateOptions{Cmd: []string{"sh", "-c",
+		"cat /count /usr/share/nginx/html/index.html; ls /usr/share/nginx/html; grep ^nginx: /etc/passwd"}})
+	want := "1\nmine\n50x.html\nindex.html\nnginx:x:101:101:nginx user:/nonexistent:/bin/false\n"
+	if code != 0 || out != want {
+		t.Errorf("exec in the built image: exit %d, stdout %q, stderr %q; want %q", code, out, errOut, want)
 	}
 }

@@ -94,9 +94,9 @@ func (ft fileTree) children(p string) []string {
 // catalogFiles are registry.Catalog.Files of the pulled image id: the first of
 // its tags and digests that the engine's catalog resolves to id. An engine
 // with another ImageSource has none.
-func (t *txn) catalogFiles(id string) []build.File {
-	cs, ok := t.e.images.(catalogSource)
-	im := t.s.images[id]
+func (e *Engine) catalogFiles(s *state, id string) []build.File {
+	cs, ok := e.images.(catalogSource)
+	im := s.images[id]
 	if !ok || im == nil {
 		return nil
 	}

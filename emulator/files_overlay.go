@@ -162,7 +162,7 @@ func (t *txn) imageTree(id string) fileTree {
 	if ft, ok := e.lowerCache[id]; ok {
 		return ft
 	}
-	files := t.imageFiles(id)
+	files := e.imageFilesLocked(t.s, id)
 	if files == nil && t.s.images[id] == nil {
 		return nil // unknown image: nothing to cache
 	}
@@ -187,14 +187,15 @@ func (t *txn) imageTree(id string) fileTree {
 	return ft
 }
 
-// imageFiles are the files of image id, read in the current transaction: for
-// a built image what the build recorded (build_image.go's image_files table),
-// for a pulled catalog image the registry's (catalogFiles), else nil.
-func (t *txn) imageFiles(id string) []build.File {
+// imageFilesLocked are the files of image id (in s, the cache), read with
+// e.mu held: for a built image what the build recorded (build_image.go's
+// image_files table), for a pulled catalog image the registry's
+// (catalogFiles), else nil.
+func (e *Engine) imageFilesLocked(s *state, id string) []build.File {
 	var doc []byte
-	err := t.e.st.conn.QueryRowContext(context.Background(), "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
+	err := e.st.conn.QueryRowContext(context.Background(), "SELECT doc FROM image_files WHERE id = ?", id).Scan(&doc)
 	if err != nil {
-		return t.catalogFiles(id) // no row (a pulled image) or no table
+		return e.catalogFiles(s, id) // no row (a pulled image) or no table
 	}
 	var files []build.File
 	if json.Unmarshal(doc, &files) != nil {
