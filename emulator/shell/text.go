@@ -181,44 +181,14 @@ func ids(user string) (uid, gid int, uname, gname string) {
 	return uid, gid, uname, gname
 }
 
-func id(c *call) int {
-	uid, gid, un, gn := ids(c.in.c.User)
-	fl, _ := flags(c.args[1:])
-	named := func(n int, s string) string {
-		if s == "" {
-			return strconv.Itoa(n)
-		}
-		return fmt.Sprintf("%d(%s)", n, s)
-	}
-	switch {
-	case strings.Contains(fl, "u") && strings.Contains(fl, "n"):
-		c.println(orNum(un, uid))
-	case strings.Contains(fl, "u"):
-		c.println(strconv.Itoa(uid))
-	case strings.Contains(fl, "g") && strings.Contains(fl, "n"):
-		c.println(orNum(gn, gid))
-	case strings.Contains(fl, "g"):
-		c.println(strconv.Itoa(gid))
-	default:
-		c.println("uid=" + named(uid, un) + " gid=" + named(gid, gn) + " groups=" + named(gid, gn))
-	}
-	return 0
-}
-
-func orNum(s string, n int) string {
-	if s == "" {
-		return strconv.Itoa(n)
-	}
-	return s
-}
-
 func whoami(c *call) int {
-	uid, _, un, _ := ids(c.in.c.User)
-	if un == "" {
-		c.errorf("whoami: unknown uid %d", uid)
+	user, group, _ := strings.Cut(c.in.c.User, ":")
+	a, _ := c.in.lookupAccount(user, group)
+	if a.name == "" {
+		c.errorf("whoami: unknown uid %d", a.uid)
 		return 1
 	}
-	c.println(un)
+	c.println(a.name)
 	return 0
 }
 
