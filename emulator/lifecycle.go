@@ -259,9 +259,11 @@ func (e *Engine) ContainerKill(ctx context.Context, ref string, options client.C
 	return client.ContainerKillResult{}, err
 }
 
-// ContainerPause pauses a running container: its command's own time stands
-// still (a `sleep 5` paused for 3s exits 8s after its start), health probes do
-// not run and its CPU time does not grow until ContainerUnpause.
+// ContainerPause pauses a running container until ContainerUnpause: its
+// command does nothing but its timers run on, as under dockerd's freezer (a
+// `sleep 5` paused from 1 s to 4 s still exits at 5 s; paused until 7 s, it
+// exits at the unpause), health probes do not run and its CPU time does not
+// grow.
 func (e *Engine) ContainerPause(ctx context.Context, ref string, options client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
 	err := e.update(ctx, func(t *txn) error {
 		c, err := t.s.lookupContainer(ref)

@@ -98,12 +98,22 @@ func (c *ctrRec) lastRun() *process.Run {
 	return nil
 }
 
-// wallAt is the wall time at which the current run's command reaches offset d
-// of its own time (paused time does not count); ok is false while a pause
+// wallAt is the wall time at which the current run has been active (not
+// paused) for d, the frame of its health probes; ok is false while a pause
 // holds it before d.
 func (c *ctrRec) wallAt(d time.Duration) (time.Time, bool) {
 	if r := c.lastRun(); r != nil && r.Start.Equal(c.State.StartedAt) {
-		return r.WallTime(d)
+		return r.ActiveWall(d)
+	}
+	return c.State.StartedAt.Add(d), true
+}
+
+// eventAt is the wall time at which the current run's command acts at offset
+// d of its own time (its timers run on while paused: process.Run.WallTime);
+// ok is false while a pause holds it before d.
+func (c *ctrRec) eventAt(d time.Duration) (time.Time, bool) {
+	if r := c.lastRun(); r != nil && r.Start.Equal(c.State.StartedAt) && c.Proc != nil {
+		return r.WallTime(d, c.Proc.Command.Wakes)
 	}
 	return c.State.StartedAt.Add(d), true
 }
@@ -138,7 +148,7 @@ func (c *ctrRec) exitAt() (at time.Time, code int, ok bool) {
 	if !exits {
 		return time.Time{}, 0, false
 	}
-	at, ok = c.wallAt(after)
+	at, ok = c.eventAt(after)
 	return at, code, ok
 }
 
@@ -150,7 +160,7 @@ func (c *ctrRec) keepRunLines() {
 		if r := &c.Runs[i]; !r.Kept {
 			r.Kept = true
 			if c.Proc != nil {
-				r.Lines = c.Proc.Command.Lines()
+				r.Lines, r.Wakes = c.Proc.Command.Lines(), c.Proc.Command.Wakes
 			}
 		}
 	}

@@ -19,22 +19,26 @@ func pause(t *testing.T, e interface {
 	}
 }
 
-// Pausing freezes the command's own time: a `sleep 5` paused for 3s of its 5
-// exits 8s after its start, and what it prints after the pause is stamped
-// later by the pause's length.
-func TestPauseFreezesCommandTime(t *testing.T) {
+// A paused command does nothing, but its timers keep running, as under
+// dockerd's cgroup freeze (measured on dockerd 20.10: `sh -c 'echo a; sleep
+// 5; echo b'` paused from 1 s to 4 s prints b and exits at 5 s): what falls
+// due during a pause happens at the unpause, and the next wait starts then.
+func TestPauseKeepsTimersRunning(t *testing.T) {
+	const oneSleep, twoSleeps = "echo a; sleep 5; echo b", "echo a; sleep 2; echo b; sleep 3; echo c"
 	cases := []struct {
 		name        string
+		script      string
 		pauseAt     time.Duration
 		pauseFor    time.Duration
 		exitAt      time.Duration
 		logs        string // "offset text" per line, timestamps relative to the start
 		pausedTwice bool
 	}{
-		{"not paused", 0, 0, 5 * time.Second, "0s a|5s b", false},
-		{"paused 3s of 5", time.Second, 3 * time.Second, 8 * time.Second, "0s a|8s b", false},
-		{"paused after the exit changes nothing", 6 * time.Second, 0, 5 * time.Second, "0s a|5s b", false},
-		{"paused twice", time.Second, 2 * time.Second, 9 * time.Second, "0s a|9s b", true},
+		{"not paused", oneSleep, 0, 0, 5 * time.Second, "0s a|5s b", false},
+		{"paused 3s within the sleep", oneSleep, time.Second, 3 * time.Second, 5 * time.Second, "0s a|5s b", false},
+		{"the sleep ends during the pause", oneSleep, time.Second, 6 * time.Second, 7 * time.Second, "0s a|7s b", false},
+		{"paused twice, the sleep ends in the second", oneSleep, time.Second, 2 * time.Second, 6 * time.Second, "0s a|6s b", true},
+		{"a wait that ends in the pause delays the next", twoSleeps, time.Second, 3 * time.Second, 7 * time.Second, "0s a|4s b|7s c", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,7 +46,7 @@ func TestPauseFreezesCommandTime(t *testing.T) {
 			ctx := context.Background()
 			pull(t, e, "busybox")
 			id := run(t, e, client.ContainerCreateOptions{Image: "busybox",
-				Config: &container.Config{Cmd: []string{"sh", "-c", "echo a; sleep 5; echo b"}}})
+				Config: &container.Config{Cmd: []string{"sh", "-c", tc.script}}})
 			elapsed := time.Duration(0)
 			step := func(to time.Duration) { clk.Advance(to - elapsed); elapsed = to }
 			if tc.pauseFor > 0 {

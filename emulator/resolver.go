@@ -99,7 +99,8 @@ func (c *ctrRec) serving(port int, now time.Time) bool {
 		return false
 	}
 	srv := c.Proc.Command.Server
-	return !now.Before(c.State.StartedAt.Add(srv.ReadyAfter)) && srv.Listens(port)
+	ready, ok := c.eventAt(srv.ReadyAfter)
+	return ok && !now.Before(ready) && srv.Listens(port)
 }
 
 // ServingHostPort answers "who serves this host port": the id of the running

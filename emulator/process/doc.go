@@ -9,7 +9,8 @@
 // start + its start-up delay; stop sends the stop signal and kills (137) after
 // the timeout; kill with a signal exits 128+n unless the program handles it
 // (servers exit 0 on their graceful signals; PID 1 without init ignores
-// catchable signals, init forwards them); pause freezes the process's own time;
+// catchable signals, init forwards them); pause stops the process acting while
+// its timers run on (what falls due in a pause happens at the unpause);
 // restart policies no/always/unless-stopped/on-failure[:max] with dockerd's
 // backoff (100 ms doubling to 1 min, reset after a 10 s run); a manual stop or
 // kill disables restarts until the next start; health checks (starting, probes
@@ -36,15 +37,17 @@
 // delivered to a paused container unpauses it; Evaluate's automatic restart
 // reuses the first run's shell.Result. The engine (emulator) re-runs shell.Run
 // at every start, automatic restarts included, and keeps each run's lines in
-// its Run (Kept, Lines), which Logs prints; Run.Pauses and Run.WallTime map
-// the command's own time to wall time around pauses.
+// its Run (Kept, Lines, Wakes), which Logs prints; Run.Pauses and
+// Run.WallTime map the command's own time to wall time around pauses.
 //
-// Known difference from dockerd (open): pause here freezes the command's own
-// time, so `sh -c 'echo a; sleep 5; echo b'` paused from 1 s to 4 s prints b
-// and exits at 8 s. On dockerd 20.10 (measured) the frozen process's timers
-// keep running and it exits at 5 s; what falls due during a pause happens at
-// the unpause. Matching it needs each sleep's own deadline, not one offset
-// mapping, and the health schedule's inverse (Run.Active) to change with it.
+// Pause, as measured on dockerd 20.10: `sh -c 'echo a; sleep 5; echo b'`
+// paused from 1 s to 4 s prints b and exits at 5 s; paused from 1 s to 7 s,
+// at 7 s. Each wait (shell.Result.Wakes) starts when the command last acted,
+// so Run.WallTime maps its own time to wall time. Health probes and CPU time
+// use the other frame, which stands still while paused (Run.ActiveWall,
+// Run.Active); a probe's readiness is judged on that frame, so after a pause
+// during a server's start-up a probe can see it not ready a little longer
+// than its logs say (a documented simplification).
 //
 // Usage sketch (the engine; see Example):
 //

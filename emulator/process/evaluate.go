@@ -221,16 +221,19 @@ func (s *sim) signal(t time.Time, sig int) {
 	}
 }
 
+// resume ends a pause at t. The command's timers ran on while it was paused
+// (as under dockerd's freezer): an exit or readiness that fell due during the
+// pause happens now. Health probes, which do not run while paused, shift by
+// the pause's length.
 func (s *sim) resume(t time.Time) {
-	d := t.Sub(s.pausedAt)
-	if !s.end.IsZero() {
-		s.end = s.end.Add(d)
+	if !s.end.IsZero() && s.end.Before(t) {
+		s.end = t
 	}
-	if !s.st.ReadyAt.IsZero() && s.st.ReadyAt.After(s.pausedAt) {
-		s.st.ReadyAt = s.st.ReadyAt.Add(d)
+	if !s.st.ReadyAt.IsZero() && s.st.ReadyAt.After(s.pausedAt) && s.st.ReadyAt.Before(t) {
+		s.st.ReadyAt = t
 	}
 	if s.h != nil && !s.h.next.IsZero() {
-		s.h.next = s.h.next.Add(d)
+		s.h.next = s.h.next.Add(t.Sub(s.pausedAt))
 	}
 	s.st.State, s.st.Paused = StateRunning, false
 }

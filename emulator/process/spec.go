@@ -87,7 +87,7 @@ type LogEntry struct {
 // Logs returns what the command printed in every run up to now, in order. A
 // run prints its own Lines when Kept, else the lines of cmd (the current
 // command). A line is printed at the wall time its offset maps to
-// (Run.WallTime: paused time does not count); lines falling after the run's
+// (Run.WallTime: timers run on while paused); lines falling after the run's
 // end (or after now), or behind a pause still in progress, were never printed.
 func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
 	var current []shell.Line
@@ -98,15 +98,15 @@ func Logs(cmd *shell.Result, runs []Run, now time.Time) []LogEntry {
 		if !r.End.IsZero() && r.End.Before(now) {
 			end = r.End
 		}
-		lines := r.Lines
+		lines, wakes := r.Lines, r.Wakes
 		if !r.Kept {
 			if current == nil {
 				current = cmd.Lines()
 			}
-			lines = current
+			lines, wakes = current, cmd.Wakes
 		}
 		for _, l := range lines {
-			t, ok := r.WallTime(l.Offset)
+			t, ok := r.WallTime(l.Offset, wakes)
 			if !ok || t.After(end) {
 				break
 			}

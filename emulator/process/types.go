@@ -129,14 +129,16 @@ type Run struct {
 	End      time.Time // zero while running
 	ExitCode int       // valid when End is set
 	// Pauses are the intervals the run was paused, oldest first, not
-	// overlapping; the last one's To is zero while it is paused. The command's
-	// own time stands still while paused (see WallTime).
+	// overlapping; the last one's To is zero while it is paused. The command
+	// does nothing while paused, but its timers keep running (see WallTime);
+	// health probes and CPU time stand still (see ActiveWall, Active).
 	Pauses []PauseSpan `json:",omitempty"`
-	// Kept reports that Lines holds what this run printed (possibly nothing).
-	// Without it the run printed the lines of the command passed to Logs: the
-	// engine keeps a run's lines once a later start re-runs the command.
-	Kept  bool         `json:",omitempty"`
-	Lines []shell.Line `json:",omitempty"`
+	// Kept reports that Lines (and Wakes) hold what this run printed and the
+	// offsets it woke at. Without it they are the command's passed to Logs:
+	// the engine keeps a run's lines once a later start re-runs the command.
+	Kept  bool            `json:",omitempty"`
+	Lines []shell.Line    `json:",omitempty"`
+	Wakes []time.Duration `json:",omitempty"`
 }
 
 // PauseSpan is one paused interval of a run; To is zero while still paused.

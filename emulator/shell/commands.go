@@ -374,13 +374,13 @@ func sleep(c *call) int {
 			return 1
 		}
 		if inf {
-			c.in.r.t += total
+			c.in.r.wait(total)
 			c.in.r.forever = true
 			return 0
 		}
 		total += d
 	}
-	c.in.r.t += total
+	c.in.r.wait(total)
 	return 0
 }
 

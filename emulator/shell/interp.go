@@ -84,6 +84,19 @@ type run struct {
 	server  *Server
 }
 
+// maxWakes bounds Result.Wakes: a long loop of sleeps keeps its first
+// wake-ups, and later waits count as one (see process.Run.WallTime).
+const maxWakes = 256
+
+// wait advances the command's own time by d, as a timer it waits on: the
+// command acts again (a wake) at the new offset.
+func (r *run) wait(d time.Duration) {
+	r.t += d
+	if d > 0 && len(r.res.Wakes) < maxWakes {
+		r.res.Wakes = append(r.res.Wakes, r.t)
+	}
+}
+
 func (r *run) result(status int) Result {
 	res := r.res
 	res.ExitCode = status

@@ -135,7 +135,7 @@ func ping(c *call) int {
 	}
 	for i := 0; i < n; i++ {
 		if i > 0 {
-			c.in.r.t += time.Second
+			c.in.r.wait(time.Second)
 		}
 		if !quiet {
 			c.println(fmt.Sprintf("64 bytes from %s: seq=%d ttl=64 time=0.080 ms", addr, i))

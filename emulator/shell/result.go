@@ -78,6 +78,11 @@ type Result struct {
 	RunsForever bool
 	// Server is set when the never-ending part is a known server.
 	Server *Server
+	// Wakes are the offsets, ascending, at which the command acted again
+	// after waiting on a timer (sleep, a server's start-up steps); at most
+	// maxWakes. While a container is paused its timers keep running (as the
+	// kernel's do under a cgroup freeze): process.Run.WallTime uses them.
+	Wakes []time.Duration `json:",omitempty"`
 }
 
 // Lines returns the lines of both streams in the order they were printed.

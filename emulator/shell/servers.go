@@ -144,7 +144,7 @@ func serve(c *call, p *program, viaEntrypoint bool) int {
 // logLine prints a server log line with a timestamp (after prefix) at the
 // current offset + d; d advances the clock.
 func (c *call) logLine(stream int, d time.Duration, prefix, stamp, text string) {
-	c.in.r.t += d
+	c.in.r.wait(d)
 	s := c.out
 	if stream == Stderr {
 		s = c.err
@@ -406,6 +406,6 @@ func startGrafana(c *call, _ bool) bool {
 }
 
 func startApp(c *call, _ bool) bool {
-	c.in.r.t += 500 * ms
+	c.in.r.wait(500 * ms)
 	return true
 }
