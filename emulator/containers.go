@@ -302,9 +302,14 @@ func (t *txn) setNetworks(c *ctrRec, epCfg map[string]*network.EndpointSettings)
 		c.Networks[n.Name] = ep
 		return nil
 	}
+	// The primary endpoint may be keyed by the mode as requested ("default",
+	// as the docker CLI 25+ sends it), as resolved ("bridge"), or the network.
+	isPrimary := func(ref string) bool {
+		return ref == mode || ref == string(c.HostConfig.NetworkMode) || ref == primary.Name || ref == primary.ID
+	}
 	var primaryEP *network.EndpointSettings
 	for ref, ep := range epCfg {
-		if ref == mode || ref == primary.Name || ref == primary.ID {
+		if isPrimary(ref) {
 			primaryEP = ep
 		}
 	}
@@ -316,7 +321,7 @@ func (t *txn) setNetworks(c *ctrRec, epCfg map[string]*network.EndpointSettings)
 	}
 	refs := slices.Sorted(maps.Keys(epCfg))
 	for _, ref := range refs {
-		if ref == mode || ref == primary.Name || ref == primary.ID {
+		if isPrimary(ref) {
 			continue
 		}
 		n, err := t.s.lookupNetwork(ref)

@@ -194,16 +194,7 @@ func (c *ctrRec) withExecCopy(x *execRec) (*ctrRec, *execRec) {
 // stdin, now: its outcome (exit code, output stamped from now, duration from
 // its start), the files it wrote, the container record and exec_die.
 func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
-	sc, files := t.shellContext(c)
-	sc.Env = append(slices.Clone(sc.Env), x.Env...)
-	if x.User != "" {
-		sc.User = x.User
-	}
-	if x.WorkingDir != "" {
-		sc.Dir = x.WorkingDir
-	}
-	sc.Tty, sc.OpenStdin = x.Tty, false
-	sc.Ready = func(port int) bool { return c.serving(port, t.now) }
+	sc, files := t.execContext(c, x)
 	res, rerr := shell.RunStdin(sc, x.Cmd, stdin)
 	files.save(t)
 	x.Waiting = false
@@ -217,14 +208,37 @@ func (t *txn) interpretExec(c *ctrRec, x *execRec, stdin []byte) {
 		x.Output = []process.LogEntry{{Time: t.now, Stream: shell.Stdout, Text: x.StartError + "\r\n", Partial: true}}
 	} else {
 		x.ExitCode, x.Duration, x.Forever = res.ExitCode, t.now.Sub(x.Start)+res.Duration, res.RunsForever
-		for _, l := range res.Lines() {
-			x.Output = append(x.Output, process.LogEntry{Time: t.now.Add(l.Offset), Stream: l.Stream, Text: l.Render(t.now), Partial: l.Partial})
-		}
+		x.Output = execOutput(&res, t.now)
 	}
 	t.putContainer(c)
 	if !x.Forever {
 		t.containerEvent(events.Action("exec_die"), c, map[string]string{"execID": x.ID, "exitCode": strconv.Itoa(x.ExitCode)})
 	}
+}
+
+// execContext is what exec x's command sees in container c (a clone): the
+// container's context with the exec's env, user and working dir.
+func (t *txn) execContext(c *ctrRec, x *execRec) (shell.Context, *ctrFS) {
+	sc, files := t.shellContext(c)
+	sc.Env = append(slices.Clone(sc.Env), x.Env...)
+	if x.User != "" {
+		sc.User = x.User
+	}
+	if x.WorkingDir != "" {
+		sc.Dir = x.WorkingDir
+	}
+	sc.Tty, sc.OpenStdin = x.Tty, false
+	sc.Ready = func(port int) bool { return c.serving(port, t.now) }
+	return sc, files
+}
+
+// execOutput is a command's output as an exec's log entries, starting at now.
+func execOutput(res *shell.Result, now time.Time) []process.LogEntry {
+	var out []process.LogEntry
+	for _, l := range res.Lines() {
+		out = append(out, process.LogEntry{Time: now.Add(l.Offset), Stream: l.Stream, Text: l.Render(now), Partial: l.Partial})
+	}
+	return out
 }
 
 // ExecInspect describes an exec instance: whether it is running and its exit code.

@@ -28,6 +28,12 @@ func (e *Engine) serveExec(ctx context.Context, server *pipeConn, x *execRec, tt
 		case <-stop:
 		}
 	}()
+	if isInteractive(x, tty) {
+		if _, ok := e.previewExec(ctx, x.ID, nil); ok { // else the shell is not there: fail as a batch
+			e.serveInteractive(ctx, server, x)
+			return
+		}
+	}
 	if x.Waiting {
 		fx, err := e.finishExec(ctx, x.ID, readInput(server, tty))
 		if err != nil {

@@ -76,14 +76,22 @@ func TestExecStdin(t *testing.T) {
 	}
 }
 
-// With a TTY the output is raw, carriage returns are newlines and ^D ends the input.
+// With a TTY the output is raw, carriage returns are newlines and ^D ends the
+// input. A bare shell on a TTY is a session: the terminal echoes what is
+// typed and the shell prompts for each line (exec_interactive_test.go).
+// Another command gets its input in one batch when it ends, not echoed (a
+// known difference: a real terminal echoes it).
 func TestExecStdinTTY(t *testing.T) {
 	e, _ := newEngine(t)
 	pull(t, e, "busybox")
 	id := run(t, e, client.ContainerCreateOptions{Image: "busybox", Config: idle(container.Config{})})
 	code, out, _ := execStdin(t, e, id, client.ExecCreateOptions{Cmd: []string{"sh"}, TTY: true}, "echo one\recho two\r\x04echo never\r")
-	if code != 0 || out != "one\r\ntwo\r\n" {
-		t.Errorf("tty session: exit %d output %q, want 0 %q", code, out, "one\r\ntwo\r\n")
+	if want := "/ # echo one\r\none\r\n/ # echo two\r\ntwo\r\n/ # \r\n"; code != 0 || out != want {
+		t.Errorf("tty session: exit %d output %q, want 0 %q", code, out, want)
+	}
+	code, out, _ = execStdin(t, e, id, client.ExecCreateOptions{Cmd: []string{"sh", "-c", "cat; echo end"}, TTY: true}, "one\rtwo\r\x04")
+	if code != 0 || out != "one\r\ntwo\r\nend\r\n" {
+		t.Errorf("tty script: exit %d output %q, want 0 %q", code, out, "one\r\ntwo\r\nend\r\n")
 	}
 }
 

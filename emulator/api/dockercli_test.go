@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -105,6 +106,20 @@ func TestDockerCLI(t *testing.T) {
 	ok("cli2", "rm", "cli2")
 	ok("*", "run", "-d", "--rm", "--name", "tmp1", "--network", "bridge", "busybox", "sleep", "300")
 	ok("tmp1", "stop", "-t", "0", "tmp1")
+	// Without --network the CLI (25+) keys the endpoint by the mode, "default".
+	ok("*", "run", "-d", "--name", "plain1", "busybox", "sleep", "300")
+	ok("bridge", "inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}", "plain1")
+	// docker exec -it, on a pseudo-terminal (script(1)): a shell session whose
+	// exit code is the CLI's. What the terminal echoes before the CLI puts it
+	// in raw mode comes first; the session follows.
+	session := exec.Command("script", "-qec", bin+" exec -it plain1 sh", "/dev/null")
+	session.Env, session.Stdin = env, strings.NewReader("echo hi\rexit 4\r")
+	out, err := session.CombinedOutput()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 4 || !strings.Contains(string(out), "/ # echo hi\r\nhi\r\n/ # exit 4\r\n") {
+		t.Errorf("docker exec -it plain1 sh: %v, output %q; want exit 4 and the session", err, out)
+	}
+	ok("plain1", "rm", "-f", "plain1")
 	fails("No such container: tmp1", "container", "inspect", "tmp1")
 	ok("*", "system", "df")
 	ok("*", "info")

@@ -29,6 +29,7 @@ func (p *parser) word(inBrace bool) (word, string, error) {
 			flush(false)
 			end := strings.IndexByte(p.src[p.pos+1:], '\'')
 			if end < 0 {
+				p.pos = len(p.src) // the input ran out inside the quote
 				return nil, "", p.errf(ErrSyntax, "unterminated quoted string")
 			}
 			w = append(w, part{kind: lit, text: p.src[p.pos+1 : p.pos+1+end], quoted: true})
