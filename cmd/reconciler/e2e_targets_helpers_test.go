@@ -81,7 +81,7 @@ func setupServed(t *testing.T, s *stack) func() (targetEngine, func(), error) {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	host := "unix://" + filepath.Join(dir, "docker.sock")
-	startServe(t, s, host)
+	startServe(t, s, "-H", host)
 	s.env = []string{"RECONCILER_ENGINE=docker", "DOCKER_HOST=" + host}
 	return dialer(host)
 }
@@ -120,12 +120,12 @@ func dialer(host string) func() (targetEngine, func(), error) {
 	}
 }
 
-// startServe runs `reconciler engine serve -H host` on the stack's state until
+// startServe runs `reconciler engine serve ARGS...` on the stack's state until
 // the test ends (SIGINT, then wait). It is not bounded by runTimeout, unlike
 // s.cmd: it lives for the whole scenario. Its stderr is kept for failures.
-func startServe(t *testing.T, s *stack, host string) {
+func startServe(t *testing.T, s *stack, args ...string) {
 	t.Helper()
-	c := exec.Command(bin, "engine", "serve", "-H", host)
+	c := exec.Command(bin, append([]string{"engine", "serve"}, args...)...)
 	c.Dir = s.dir
 	c.Env = append(cleanEnv(), "RECONCILER_STATE="+s.state, "NO_COLOR=1")
 	pr, pw, err := os.Pipe()
