@@ -34,6 +34,8 @@ func TestCatalogImageFiles(t *testing.T) {
 		{pg, "grep ^postgres: /etc/passwd; grep ssl-cert /etc/group", 0, "postgres:x:999:999::/var/lib/postgresql:/bin/bash\nssl-cert:x:101:postgres\n"},
 		{pg, "ls /usr/lib/postgresql/17/bin | head -n 1", 0, "initdb\n"},
 		{box, "cat /etc/os-release", 1, ""},
+		{box, "bash -c 'echo x'", 127, ""}, // busybox has no bash
+		{pg, "bash -c 'echo x'", 0, "x\n"},
 		{box, "id; id -Gn; id nosuch || echo $?", 0, "uid=0(root) gid=0(root) groups=0(root),10(wheel)\nroot wheel\n1\n"},
 		{pg, "id postgres; id -Gn postgres; id -u nobody; id -un 999", 0, "uid=999(postgres) gid=999(postgres) groups=999(postgres),101(ssl-cert)\npostgres ssl-cert\n65534\npostgres\n"},
 		{box, "grep ^nobody /etc/passwd", 0, "nobody:x:65534:65534:nobody:/home:/bin/false\n"},

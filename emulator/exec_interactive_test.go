@@ -135,3 +135,21 @@ func TestExecInteractivePrompt(t *testing.T) {
 		s.expect("\r\n")
 	}
 }
+
+// A shell the image lacks fails as any missing program does: `docker exec -it
+// box bash` on busybox is runc's "executable file not found", exit 126.
+func TestExecMissingShell(t *testing.T) {
+	e, _ := newEngine(t)
+	pull(t, e, "busybox")
+	box := run(t, e, client.ContainerCreateOptions{Name: "box", Image: "busybox", Config: idle(container.Config{})})
+	code, out, _ := execRun(t, e, box, client.ExecCreateOptions{Cmd: []string{"bash"}})
+	if code != 126 || !strings.Contains(out, `exec: "bash": executable file not found in $PATH`) {
+		t.Errorf("bash in busybox: exit %d, %q", code, out)
+	}
+	// With -it it fails before any input, without waiting for the session to end.
+	s, execID := startSession(t, e, box, client.ExecCreateOptions{Cmd: []string{"bash"}})
+	s.expect("executable file not found in $PATH: unknown\r\n")
+	if in := must[client.ExecInspectResult](t)(e.ExecInspect(context.Background(), execID, client.ExecInspectOptions{})); in.Running || in.ExitCode != 126 {
+		t.Errorf("bash -it in busybox: running %v, exit %d; want exited 126", in.Running, in.ExitCode)
+	}
+}

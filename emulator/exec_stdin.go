@@ -28,14 +28,22 @@ func (e *Engine) serveExec(ctx context.Context, server *pipeConn, x *execRec, tt
 		case <-stop:
 		}
 	}()
-	if isInteractive(x, tty) {
-		if _, ok := e.previewExec(ctx, x.ID, nil); ok { // else the shell is not there: fail as a batch
+	interactive := isInteractive(x, tty)
+	if interactive {
+		if _, ok := e.previewExec(ctx, x.ID, nil); ok {
 			e.serveInteractive(ctx, server, x)
 			return
 		}
+		// The shell is not in the container: it fails at once, as runc does.
 	}
 	if x.Waiting {
-		fx, err := e.finishExec(ctx, x.ID, readInput(server, tty))
+		var input []byte
+		if !interactive {
+			input = readInput(server, tty)
+		} else {
+			go func() { _, _ = io.Copy(io.Discard, server) }() // ends when server is closed
+		}
+		fx, err := e.finishExec(ctx, x.ID, input)
 		if err != nil {
 			return // engine closed or the container removed: nothing to send
 		}

@@ -76,7 +76,7 @@ func (in *interp) exec(args, pre []string, stdin []byte, out, err sink, execForm
 	c := &call{in: in, args: args, pre: pre, stdin: stdin, out: out, err: err}
 	name := c.name()
 	switch {
-	case shells[name]:
+	case shells[name] && in.installed(args[0]):
 		return in.shell(c)
 	case builtins[name] != nil:
 		in.status = builtins[name](c)
@@ -415,6 +415,33 @@ func shellFlags(argv []string) (i int, cflag, errexit bool) {
 		errexit = errexit || strings.Contains(a, "e") && a[0] == '-'
 	}
 	return i, cflag, errexit
+}
+
+// installed reports whether the program arg0 names is in the container: on
+// its PATH, or at its path. Only an image's filesystem (one with /bin/sh)
+// is asked: a bare filesystem (tests, images without files) has them all.
+func (in *interp) installed(arg0 string) bool {
+	if _, err := in.fs.Stat("/bin/sh"); err != nil || path.Base(arg0) == "sh" {
+		return true
+	}
+	if strings.Contains(arg0, "/") {
+		p := arg0
+		if !strings.HasPrefix(p, "/") {
+			p = path.Join(in.dir, p)
+		}
+		_, err := in.fs.Stat(p)
+		return err == nil
+	}
+	dirs, ok := in.lookup("PATH")
+	if !ok {
+		dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	}
+	for _, d := range strings.Split(dirs, ":") {
+		if _, err := in.fs.Stat(path.Join(d, arg0)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // notRunnable is runc's refusal of an exec-form argv[0]: a name not found in
