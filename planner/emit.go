@@ -142,7 +142,7 @@ func (b *builder) emitService(s *spec.Service) {
 			id := b.add(Action{
 				Type: CreateContainer, Kind: KindContainer, Resource: cd.want.Name, Service: s.Name,
 				Reason: strings.Join(cd.reasons, ", "), Changes: cd.fields, Group: group,
-				Container: createSpec(cd.want, s, cd.want.Name, imageID, ""), DependsOn: append(infra, stops...),
+				Container: b.inherit(createSpec(cd.want, s, cd.want.Name, imageID, ""), c), DependsOn: append(infra, stops...),
 			})
 			last = append(last, b.start(cd.want.Name, s.Name, group, "replaced", id, startDeps))
 		case cd.recreate:
@@ -151,7 +151,7 @@ func (b *builder) emitService(s *spec.Service) {
 			create := b.add(Action{
 				Type: CreateContainer, Kind: KindContainer, Resource: cd.want.Name, Service: s.Name,
 				Reason: strings.Join(cd.reasons, ", "), Changes: cd.fields, Group: group,
-				Container: createSpec(cd.want, s, tmp, imageID, s.Name+"-"+itoa(cd.number)),
+				Container: b.inherit(createSpec(cd.want, s, tmp, imageID, s.Name+"-"+itoa(cd.number)), c),
 				DependsOn: append(slices.Clip(infra), stops...),
 			})
 			rm := b.destroy(c, "replaced", group, create)

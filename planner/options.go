@@ -43,6 +43,9 @@ type Options struct {
 	// Wait adds, after everything, one WaitRunning node per service (WaitCompleted
 	// for services others depend on with service_completed_successfully): up --wait.
 	Wait bool
+	// RenewAnonymous makes replacements get new anonymous volumes instead of
+	// mounting their predecessors' (up -V/--renew-anon-volumes).
+	RenewAnonymous bool
 	// Services, when not empty, limits the plan to these services and their
 	// dependencies (transitively). Orphans are still judged against the whole project.
 	Services []string

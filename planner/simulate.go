@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -217,7 +218,14 @@ func (m *model) create(a *Action, fail func(string, string, ...any) error) error
 	}
 	if s.HostConfig != nil {
 		for _, mt := range s.HostConfig.Mounts {
-			if mt.Type == mount.TypeVolume && mt.Source != "" {
+			switch {
+			case mt.Type != mount.TypeVolume || mt.Source == "":
+			case IsAnonymousVolume(mt.Source): // an inherited one: the model does not track them
+				if c.Anonymous == nil {
+					c.Anonymous = map[string]string{}
+				}
+				c.Anonymous[path.Clean(mt.Target)] = mt.Source
+			default:
 				c.Volumes = append(c.Volumes, mt.Source)
 			}
 		}

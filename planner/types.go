@@ -37,6 +37,10 @@ type Container struct {
 	Networks map[string]string
 	// Volumes are the names of the named volumes mounted.
 	Volumes []string
+	// Anonymous maps the destination of each anonymous volume mounted (an
+	// image VOLUME or a service volume without a source) to the volume's name.
+	// A replacement mounts them again, as compose's recreate inherits them.
+	Anonymous map[string]string
 }
 
 // Network is an observed network.

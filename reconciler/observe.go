@@ -3,6 +3,7 @@ package reconciler
 import (
 	"context"
 	"fmt"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -352,7 +353,14 @@ func containerFromSummary(s container.Summary) planner.Container {
 		}
 	}
 	for _, m := range s.Mounts {
-		if m.Type == mount.TypeVolume && m.Name != "" {
+		switch {
+		case m.Type != mount.TypeVolume || m.Name == "":
+		case planner.IsAnonymousVolume(m.Name):
+			if c.Anonymous == nil {
+				c.Anonymous = map[string]string{}
+			}
+			c.Anonymous[path.Clean(m.Destination)] = m.Name
+		default:
 			c.Volumes = append(c.Volumes, m.Name)
 		}
 	}

@@ -17,6 +17,7 @@ type upOptions struct {
 	removeOrphans bool
 	forceRecreate bool
 	noRecreate    bool
+	renewAnon     bool
 	noStart       bool
 	pull          string
 	wait          bool
@@ -50,6 +51,7 @@ func newUpCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.removeOrphans, "remove-orphans", false, "Remove containers of services not in the project")
 	f.BoolVar(&o.forceRecreate, "force-recreate", false, "Recreate containers even if their configuration is unchanged")
 	f.BoolVar(&o.noRecreate, "no-recreate", false, "Never recreate existing containers")
+	f.BoolVarP(&o.renewAnon, "renew-anon-volumes", "V", false, "Recreate containers with new anonymous volumes instead of their predecessors'")
 	f.BoolVar(&o.noStart, "no-start", false, "Create but do not start containers")
 	f.StringVar(&o.pull, "pull", "", "Pull images: always, missing or never (default: each service's pull_policy)")
 	f.BoolVar(&o.wait, "wait", false, "Wait for services to be running or healthy")
@@ -95,8 +97,10 @@ func (o upOptions) plannerOptions(services []string) (planner.Options, error) {
 	switch {
 	case o.forceRecreate && o.noRecreate:
 		return po, usageErrorf("--force-recreate and --no-recreate are incompatible")
-	case o.forceRecreate:
-		po.Recreate = planner.RecreateForce
+	case o.renewAnon && o.noRecreate:
+		return po, usageErrorf("--renew-anon-volumes and --no-recreate are incompatible")
+	case o.forceRecreate || o.renewAnon:
+		po.Recreate, po.RenewAnonymous = planner.RecreateForce, o.renewAnon
 	case o.noRecreate:
 		po.Recreate = planner.RecreateNever
 	}
