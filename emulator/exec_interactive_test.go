@@ -62,6 +62,22 @@ func (s *session) expect(want string) {
 	s.seen.Reset()
 }
 
+// end reads until the engine closes the session, the exec finished.
+func (s *session) end() string {
+	s.t.Helper()
+	for {
+		select {
+		case chunk, ok := <-s.out:
+			if !ok {
+				return s.seen.String()
+			}
+			s.seen.WriteString(chunk)
+		case <-time.After(10 * time.Second): // a guard against a hang, not a timing assertion
+			s.t.Fatalf("the session did not end; output %q", s.seen.String())
+		}
+	}
+}
+
 func (s *session) send(keys string) {
 	s.t.Helper()
 	if _, err := io.WriteString(s.conn, keys); err != nil {
@@ -102,7 +118,9 @@ func TestExecInteractiveSession(t *testing.T) {
 		t.Fatalf("the session's exec is not running: %+v", in)
 	}
 	s.send("exit 3\r")
-	s.expect("exit 3\r\n")
+	if out := s.end(); out != "exit 3\r\n" {
+		t.Errorf("output after exit 3: %q", out)
+	}
 	if in := must[client.ExecInspectResult](t)(e.ExecInspect(ctx, execID, client.ExecInspectOptions{})); in.Running || in.ExitCode != 3 {
 		t.Errorf("after exit 3: running %v, exit code %d", in.Running, in.ExitCode)
 	}
@@ -132,7 +150,9 @@ func TestExecInteractivePrompt(t *testing.T) {
 		s, _ := startSession(t, e, tc.ref, tc.opts)
 		s.expect(tc.want)
 		s.send("\x04")
-		s.expect("\r\n")
+		if out := s.end(); out != "\r\n" {
+			t.Errorf("after ^D: %q", out)
+		}
 	}
 }
 
@@ -148,7 +168,9 @@ func TestExecMissingShell(t *testing.T) {
 	}
 	// With -it it fails before any input, without waiting for the session to end.
 	s, execID := startSession(t, e, box, client.ExecCreateOptions{Cmd: []string{"bash"}})
-	s.expect("executable file not found in $PATH: unknown\r\n")
+	if out := s.end(); !strings.HasSuffix(out, "executable file not found in $PATH: unknown\r\n") {
+		t.Errorf("bash -it in busybox printed %q", out)
+	}
 	if in := must[client.ExecInspectResult](t)(e.ExecInspect(context.Background(), execID, client.ExecInspectOptions{})); in.Running || in.ExitCode != 126 {
 		t.Errorf("bash -it in busybox: running %v, exit %d; want exited 126", in.Running, in.ExitCode)
 	}
