@@ -50,13 +50,19 @@ type containerDecision struct {
 }
 
 // policyFor is the recreate policy of one service: Options.Recreate for targeted
-// services, diverged (or never) for their dependencies.
+// services; for their dependencies diverged (or never), or force with
+// Options.AlwaysRecreateDeps.
 func (b *builder) policyFor(name string) RecreatePolicy {
 	p := b.opts.Recreate
 	if p == "" {
 		p = RecreateDiverged
 	}
-	if !b.isTargeted(name) && p == RecreateForce {
+	switch {
+	case b.isTargeted(name) || p == RecreateNever:
+		return p
+	case b.opts.AlwaysRecreateDeps:
+		return RecreateForce
+	case p == RecreateForce:
 		return RecreateDiverged
 	}
 	return p

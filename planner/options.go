@@ -43,6 +43,10 @@ type Options struct {
 	// Wait adds, after everything, one WaitRunning node per service (WaitCompleted
 	// for services others depend on with service_completed_successfully): up --wait.
 	Wait bool
+	// AlwaysRecreateDeps recreates the services the targeted ones depend on even
+	// when unchanged (up --always-recreate-deps); it has no effect with
+	// RecreateNever, and none when every service is targeted.
+	AlwaysRecreateDeps bool
 	// RenewAnonymous makes replacements get new anonymous volumes instead of
 	// mounting their predecessors' (up -V/--renew-anon-volumes).
 	RenewAnonymous bool

@@ -216,6 +216,19 @@ Plan: 2 to add, 0 to change, 2 to destroy.
 `),
 		},
 		{
+			name:     "always-recreate-deps also recreates the dependencies of the named services",
+			desired:  d,
+			observed: live,
+			opts:     Options{Services: []string{"web"}, AlwaysRecreateDeps: true},
+			want: trim(`
+-/+ container demo-db-1 must be replaced (forced)
+  ~ container demo-web-1 will be updated in-place (dependency db is replaced (restart: true))
+  ~ container demo-web-2 will be updated in-place (dependency db is replaced (restart: true))
+
+Plan: 1 to add, 2 to change, 1 to destroy.
+`),
+		},
+		{
 			name: "a namespace child is re-created with its parent",
 			desired: newStack("demo").svc("vpn", env("REGION", "us")).
 				svc("app", networkMode("vpn", "container:demo-vpn-1")).desired(),

@@ -18,6 +18,7 @@ type upOptions struct {
 	forceRecreate bool
 	noRecreate    bool
 	renewAnon     bool
+	recreateDeps  bool
 	noStart       bool
 	pull          string
 	wait          bool
@@ -52,6 +53,7 @@ func newUpCmd(a *app) *cobra.Command {
 	f.BoolVar(&o.forceRecreate, "force-recreate", false, "Recreate containers even if their configuration is unchanged")
 	f.BoolVar(&o.noRecreate, "no-recreate", false, "Never recreate existing containers")
 	f.BoolVarP(&o.renewAnon, "renew-anon-volumes", "V", false, "Recreate containers with new anonymous volumes instead of their predecessors'")
+	f.BoolVar(&o.recreateDeps, "always-recreate-deps", false, "Recreate the containers of the named services' dependencies even if unchanged")
 	f.BoolVar(&o.noStart, "no-start", false, "Create but do not start containers")
 	f.StringVar(&o.pull, "pull", "", "Pull images: always, missing or never (default: each service's pull_policy)")
 	f.BoolVar(&o.wait, "wait", false, "Wait for services to be running or healthy")
@@ -93,12 +95,15 @@ func (a *app) parallelFor(flag int) int {
 
 // plannerOptions validates up's flags into planner.Options.
 func (o upOptions) plannerOptions(services []string) (planner.Options, error) {
-	po := planner.Options{RemoveOrphans: o.removeOrphans, NoStart: o.noStart, Wait: o.wait, Services: services}
+	po := planner.Options{RemoveOrphans: o.removeOrphans, NoStart: o.noStart, Wait: o.wait, Services: services,
+		AlwaysRecreateDeps: o.recreateDeps}
 	switch {
 	case o.forceRecreate && o.noRecreate:
 		return po, usageErrorf("--force-recreate and --no-recreate are incompatible")
 	case o.renewAnon && o.noRecreate:
 		return po, usageErrorf("--renew-anon-volumes and --no-recreate are incompatible")
+	case o.recreateDeps && o.noRecreate:
+		return po, usageErrorf("--always-recreate-deps and --no-recreate are incompatible")
 	case o.forceRecreate || o.renewAnon:
 		po.Recreate, po.RenewAnonymous = planner.RecreateForce, o.renewAnon
 	case o.noRecreate:
