@@ -24,16 +24,10 @@ type faultTarget struct {
 	kind   byte
 }
 
-// faultContainer, faultNetwork and faultVolume are the hooks of methods taking a
-// reference (one line at the top of each).
+// faultContainer is the hook of the calls taking a container reference that
+// do not go through updateOp or viewOp (one line at the top of each).
 func (e *Engine) faultContainer(ctx context.Context, op, ref string) error {
 	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'c'})
-}
-func (e *Engine) faultNetwork(ctx context.Context, op, ref string) error {
-	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'n'})
-}
-func (e *Engine) faultVolume(ctx context.Context, op, ref string) error {
-	return e.faultCheck(ctx, op, faultTarget{ref: ref, kind: 'v'})
 }
 
 // errFaultPath is returned inside updateOp's and viewOp's gate when a rule may
