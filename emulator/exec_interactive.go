@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"path"
@@ -18,7 +19,7 @@ import (
 // line discipline (canonical mode: it echoes what is typed, erases on
 // backspace, ^U and ^C drop the line, ^D on an empty line ends the input) and
 // runs each line as it is entered, so its output appears before the next
-// prompt, as with a real shell. Each line runs the input so far again on the
+// prompt (which shows the directory the session is in), as with a real shell. Each line runs the input so far again on the
 // container as it was when the exec started, and only output not yet shown
 // is written (the shell is deterministic on the engine clock); the exec's
 // effects on files are stored once, when the shell exits (`exit` or ^D).
@@ -43,14 +44,13 @@ func isInteractive(x *execRec, tty bool) bool {
 // prompt is what the shell prints before reading a line: bash's
 // user@host:dir, busybox and alpine's ash's "dir #", dash's "#" ("$" for a
 // user other than root).
-func (x *execRec) prompt(hostname string) string {
+func (x *execRec) prompt(hostname, dir string) string {
 	sign := "#"
 	if u := strings.SplitN(x.User, ":", 2)[0]; u != "" && u != "root" && u != "0" {
 		sign = "$"
 	}
-	dir := x.WorkingDir
 	if dir == "" {
-		dir = "/"
+		dir = cmp.Or(x.WorkingDir, "/")
 	}
 	switch path.Base(x.Cmd[0]) {
 	case "bash":
@@ -74,7 +74,7 @@ func (e *Engine) serveInteractive(ctx context.Context, server *pipeConn, x *exec
 		}
 		return nil
 	})
-	prompt := []byte(x.prompt(hostname))
+	prompt := []byte(x.prompt(hostname, ""))
 	var input, line bytes.Buffer
 	shown := 0 // bytes of rendered output already written
 	// Writes are queued: a terminal's output does not wait for its reader
@@ -112,8 +112,9 @@ func (e *Engine) serveInteractive(ctx context.Context, server *pipeConn, x *exec
 					finish()
 					return
 				}
-				if out, ok := e.previewExec(ctx, x.ID, input.Bytes()); ok {
+				if out, dir, ok := e.previewExec(ctx, x.ID, input.Bytes()); ok {
 					show(out)
+					prompt = []byte(x.prompt(hostname, dir)) // after a cd, the new directory
 				}
 				write(prompt)
 			case b == 0x7f || b == 0x08:
@@ -147,7 +148,7 @@ func (e *Engine) serveInteractive(ctx context.Context, server *pipeConn, x *exec
 
 // previewExec runs exec id's command on input without storing anything: on a
 // copy of its container, read-only. ok is false when the exec is gone.
-func (e *Engine) previewExec(ctx context.Context, id string, input []byte) (out []byte, ok bool) {
+func (e *Engine) previewExec(ctx context.Context, id string, input []byte) (out []byte, dir string, ok bool) {
 	_ = e.view(ctx, func(s *state) error {
 		c, x, err := s.lookupExec(id)
 		if err != nil {
@@ -157,11 +158,11 @@ func (e *Engine) previewExec(ctx context.Context, id string, input []byte) (out 
 		sc, _ := t.execContext(cloneContainer(c), x) // writes stay in the copy
 		res, rerr := shell.RunStdin(sc, x.Cmd, input)
 		if rerr == nil {
-			out, ok = renderTTY(execOutput(&res, t.now)), true
+			out, dir, ok = renderTTY(execOutput(&res, t.now)), res.Dir, true
 		}
 		return nil
 	})
-	return out, ok
+	return out, dir, ok
 }
 
 // renderTTY renders output as a TTY delivers it.

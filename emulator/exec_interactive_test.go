@@ -101,19 +101,19 @@ func TestExecInteractiveSession(t *testing.T) {
 	s.send("echo ab\x7fc\r") // backspace erases the b
 	s.expect("echo ab\b \bc\r\nac\r\n/ # ")
 	s.send("X=1; cd /tmp\r")
-	s.expect("/ # ")
+	s.expect("/tmp # ") // the prompt follows the session's directory
 	s.send("echo $X $(pwd)\r") // state carries from line to line
-	s.expect("1 /tmp\r\n/ # ")
+	s.expect("1 /tmp\r\n/tmp # ")
 	s.send("for i in 1 2; do\r")
 	s.expect("\r\n> ")
 	s.send("echo n$i\r")
 	s.expect("\r\n> ")
 	s.send("done\r")
-	s.expect("done\r\nn1\r\nn2\r\n/ # ")
+	s.expect("done\r\nn1\r\nn2\r\n/tmp # ")
 	s.send("oops\x03") // ^C drops the line
-	s.expect("oops^C\r\n/ # ")
+	s.expect("oops^C\r\n/tmp # ")
 	s.send("echo kept > /made\r")
-	s.expect("/ # ")
+	s.expect("/tmp # ")
 	if in := must[client.ExecInspectResult](t)(e.ExecInspect(ctx, execID, client.ExecInspectOptions{})); !in.Running {
 		t.Fatalf("the session's exec is not running: %+v", in)
 	}

@@ -30,7 +30,7 @@ func (e *Engine) serveExec(ctx context.Context, server *pipeConn, x *execRec, tt
 	}()
 	interactive := isInteractive(x, tty)
 	if interactive {
-		if _, ok := e.previewExec(ctx, x.ID, nil); ok {
+		if _, _, ok := e.previewExec(ctx, x.ID, nil); ok {
 			e.serveInteractive(ctx, server, x)
 			return
 		}

@@ -177,6 +177,9 @@ func (in *interp) shell(c *call) error {
 	if len(c.stdin) > 0 {
 		e := ch.script(string(c.stdin), []string{name})
 		in.status = ch.status
+		if in.r.res.Dir == "" { // the outermost such shell: a session's prompt shows it
+			in.r.res.Dir = ch.dir
+		}
 		return e
 	}
 	if in.c.OpenStdin {

@@ -83,6 +83,9 @@ type Result struct {
 	// maxWakes. While a container is paused its timers keep running (as the
 	// kernel's do under a cgroup freeze): process.Run.WallTime uses them.
 	Wakes []time.Duration `json:",omitempty"`
+	// Dir is the working directory a shell reading its commands from stdin
+	// ended in ("" otherwise): what an interactive session's prompt shows.
+	Dir string `json:",omitempty"`
 }
 
 // Lines returns the lines of both streams in the order they were printed.
