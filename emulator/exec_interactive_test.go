@@ -101,7 +101,7 @@ func TestExecInteractiveSession(t *testing.T) {
 	s.send("echo ab\x7fc\r") // backspace erases the b
 	s.expect("echo ab\b \bc\r\nac\r\n/ # ")
 	s.send("X=1; cd /tmp\r")
-	s.expect("/tmp # ") // the prompt follows the session's directory
+	s.expect("/tmp # ")        // the prompt follows the session's directory
 	s.send("echo $X $(pwd)\r") // state carries from line to line
 	s.expect("1 /tmp\r\n/tmp # ")
 	s.send("for i in 1 2; do\r")
