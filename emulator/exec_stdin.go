@@ -28,28 +28,28 @@ func (e *Engine) serveExec(ctx context.Context, server *pipeConn, x *execRec, tt
 		case <-stop:
 		}
 	}()
-	interactive := isInteractive(x, tty)
-	if interactive {
+	// An interactive shell that is in the container is a session; one that is
+	// not fails at once, as runc does, without waiting for input.
+	readsInput := x.Waiting
+	if isInteractive(x, tty) {
 		if _, _, ok := e.previewExec(ctx, x.ID, nil); ok {
 			e.serveInteractive(ctx, server, x)
 			return
 		}
-		// The shell is not in the container: it fails at once, as runc does.
+		readsInput = false
+	}
+	var input []byte
+	if readsInput {
+		input = readInput(server, tty)
+	} else {
+		go func() { _, _ = io.Copy(io.Discard, server) }() // ends when server is closed
 	}
 	if x.Waiting {
-		var input []byte
-		if !interactive {
-			input = readInput(server, tty)
-		} else {
-			go func() { _, _ = io.Copy(io.Discard, server) }() // ends when server is closed
-		}
 		fx, err := e.finishExec(ctx, x.ID, input)
 		if err != nil {
 			return // engine closed or the container removed: nothing to send
 		}
 		x = fx
-	} else {
-		go func() { _, _ = io.Copy(io.Discard, server) }() // ends when server is closed
 	}
 	var buf bytes.Buffer
 	f := &logFilter{stdout: true, stderr: true, tty: tty}

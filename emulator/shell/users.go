@@ -12,8 +12,14 @@ import (
 // groups).
 type account struct {
 	uid, gid    int
-	name, gname string   // "" when the id has no entry
-	groups      []string // supplementary groups, "gid(name)" or "gid", in /etc/group order
+	name, gname string     // "" when the id has no entry
+	groups      []supGroup // supplementary groups, in /etc/group order
+}
+
+// supGroup is a supplementary group: its id and name ("" when it has none).
+type supGroup struct {
+	gid  int
+	name string
 }
 
 // dbEntries parses a colon-separated database (/etc/passwd, /etc/group) into
@@ -87,7 +93,7 @@ func (in *interp) lookupAccount(user, group string) (a account, ok bool) {
 	if a.name != "" {
 		for _, f := range groups {
 			if len(f) >= 4 && slices.Contains(strings.Split(f[3], ","), a.name) && f[2] != strconv.Itoa(a.gid) {
-				a.groups = append(a.groups, named(atoi(f[2]), f[0]))
+				a.groups = append(a.groups, supGroup{atoi(f[2]), f[0]})
 			}
 		}
 	}
@@ -127,12 +133,14 @@ func id(c *call) int {
 	case has("G"):
 		all := []string{pick(has("n"), a.gname, a.gid)}
 		for _, g := range a.groups {
-			n, name, _ := strings.Cut(strings.TrimSuffix(g, ")"), "(")
-			all = append(all, pick(has("n"), name, atoi(n)))
+			all = append(all, pick(has("n"), g.name, g.gid))
 		}
 		c.println(strings.Join(all, " "))
 	default:
-		groups := append([]string{named(a.gid, a.gname)}, a.groups...)
+		groups := []string{named(a.gid, a.gname)}
+		for _, g := range a.groups {
+			groups = append(groups, named(g.gid, g.name))
+		}
 		c.println("uid=" + named(a.uid, a.name) + " gid=" + named(a.gid, a.gname) + " groups=" + strings.Join(groups, ","))
 	}
 	return 0
